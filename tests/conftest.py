@@ -1,0 +1,15 @@
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The README's commands point MAPSTER_REFERENCE_DIR at ../shared/reference; the
+# suite does the same when run bare, so `pytest` works from a fresh clone.
+os.environ.setdefault("MAPSTER_REFERENCE_DIR", str(ROOT.parent / "shared" / "reference"))
+os.environ.setdefault("MAPSTER_FIXTURES_DIR", str(ROOT.parent / "shared" / "fixtures"))
+
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.reference",
+    "tests.fixtures.directory",
+    "tests.fixtures.surveys",
+]
