@@ -15,13 +15,16 @@ class Role(models.Model):
         COMPANY = "company", _("utilisateur entreprise")
         INSTITUTION = "institution", _("institution")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    cluster = models.ForeignKey("directory.Cluster", null=True, blank=True,
-                                on_delete=models.CASCADE, related_name="roles")
-    company = models.ForeignKey("directory.Company", null=True, blank=True,
-                                on_delete=models.CASCADE, related_name="roles")
+    cluster = models.ForeignKey(
+        "directory.Cluster", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+    )
+    company = models.ForeignKey(
+        "directory.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+    )
     institution = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -31,8 +34,9 @@ class Role(models.Model):
 class ApiToken(models.Model):
     """Only a hash is stored: a leaked database gives no usable token."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=8, db_index=True)
     digest = models.CharField(max_length=64, unique=True)

@@ -39,6 +39,12 @@ from showcase.api import router as showcase_router  # noqa: E402
 from surveys.api import router as surveys_router  # noqa: E402
 from territories.api import router as territories_router  # noqa: E402
 
-for _router in (territories_router, activities_router, directory_router, surveys_router,
-                showcase_router, accounts_router):
+for _router in (
+    territories_router,
+    activities_router,
+    directory_router,
+    surveys_router,
+    showcase_router,
+    accounts_router,
+):
     api.add_router("/", _router)

@@ -8,8 +8,10 @@ from core.insee import HEADCOUNT_BANDS
 def jobs_expression(field: str = "headcount_band"):
     """SQL expression estimating jobs from an INSEE headcount band."""
     return Case(
-        *[When(**{field: code}, then=Value(float(mid))) for code, (_, mid) in
-          HEADCOUNT_BANDS.items()],
+        *[
+            When(**{field: code}, then=Value(float(mid)))
+            for code, (_, mid) in HEADCOUNT_BANDS.items()
+        ],
         default=Value(0.0),
         output_field=FloatField(),
     )

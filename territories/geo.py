@@ -42,16 +42,18 @@ def boundaries(level: str) -> dict:
     features = []
     for obj in model.objects.exclude(geometry=None).order_by("code"):
         c = counts.get(obj.code, {})
-        features.append({
-            "type": "Feature",
-            "geometry": obj.geometry,
-            "properties": {
-                "code": obj.code,
-                "name": obj.name,
-                "clusters": c.get("clusters", 0),
-                "members": c.get("members", 0),
-                "jobs": c.get("jobs", 0),
-                "url": f"/annuaire/?{'region' if level == 'regions' else 'departement'}={obj.code}",
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": obj.geometry,
+                "properties": {
+                    "code": obj.code,
+                    "name": obj.name,
+                    "clusters": c.get("clusters", 0),
+                    "members": c.get("members", 0),
+                    "jobs": c.get("jobs", 0),
+                    "url": f"/annuaire/?{'region' if level == 'regions' else 'departement'}={obj.code}",
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}

@@ -7,13 +7,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start(env_extra: dict) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {
-        "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST", "DEBUG"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST", "DEBUG"}
+    }
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True, text=True,
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
     )
 
 
@@ -34,10 +39,15 @@ def test_production_without_database_url_stops():
 
 
 def test_production_with_everything_starts():
-    result = _start({
-        "DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org",
-        "DATABASE_URL": "postgres://u@127.0.0.1:5432/x", "EMAIL_HOST": "smtp.example.org",
-    })
+    result = _start(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "example.org",
+            "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
+            "EMAIL_HOST": "smtp.example.org",
+        }
+    )
     assert result.returncode == 0, result.stderr
 
 
