@@ -40,6 +40,7 @@ def boundaries(level: str) -> dict:
     model = Region if level == "regions" else Departement
     counts = _counts(level)
     features = []
+    param = "region" if level == "regions" else "departement"
     for obj in model.objects.exclude(geometry=None).order_by("code"):
         c = counts.get(obj.code, {})
         features.append(
@@ -52,7 +53,7 @@ def boundaries(level: str) -> dict:
                     "clusters": c.get("clusters", 0),
                     "members": c.get("members", 0),
                     "jobs": c.get("jobs", 0),
-                    "url": f"/annuaire/?{'region' if level == 'regions' else 'departement'}={obj.code}",
+                    "url": f"/annuaire/?{param}={obj.code}",
                 },
             }
         )
