@@ -11,6 +11,7 @@ former code of its successor, and every foreign key pointing at it is moved to
 that successor before it is deleted.
 """
 
+import os
 import re
 import time
 from collections import Counter
@@ -43,7 +44,9 @@ __all__ = ["LoadReport", "ReferenceDataError", "load", "read_bundle", "reference
 
 
 def reference_dir(path=None) -> Path:
-    value = path or settings.MAPSTER_REFERENCE_DIR
+    # The environment is read again because the test suite sets its default
+    # after settings were imported.
+    value = path or settings.MAPSTER_REFERENCE_DIR or os.environ.get("MAPSTER_REFERENCE_DIR")
     if not value:
         raise ReferenceDataError(
             None,
