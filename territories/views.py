@@ -56,7 +56,9 @@ def _loaded_counts() -> dict[str, list[tuple[str, int]]]:
         "communes-programmes-anct": [
             (_("communes dans au moins un programme"), communes.exclude(programmes={}).count())
         ],
-        "naf": [(_("codes NAF (divisions à sous-classes)"), NafCode.objects.exclude(level=1).count())],
+        "naf": [
+            (_("codes NAF (divisions à sous-classes)"), NafCode.objects.exclude(level=1).count())
+        ],
         "naf-sections": [(_("sections NAF"), NafCode.objects.filter(level=1).count())],
         "filieres": [
             (_("filières"), Filiere.objects.count()),
