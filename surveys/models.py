@@ -67,6 +67,9 @@ class Survey(models.Model):
         blank=True,
         help_text=_("Affichée dans la page « À propos » du rapport (origine des réponses…)."),
     )
+    # Layout of the publishable report: {"title", "source", "sections": [{"title", "intro",
+    # "example_categories"}], "examples": {"category": question name, ...}}.
+    report = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
