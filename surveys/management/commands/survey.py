@@ -158,7 +158,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write(summary)
         self.stdout.write(
-            f"{survey.headlines.count()} chiffres clés ; rapport : /barometres/{survey.slug}/rapport/"
+            f"{survey.headlines.count()} chiffres clés ; "
+            f"rapport : /barometres/{survey.slug}/rapport/"
         )
         self.stdout.write(f"Baromètre : {survey.slug}")
 
