@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from surveys import charts
 from surveys.models import Response, Survey, pick_label
-from surveys.regions import region_name, resolve_regions
+from surveys.regions import region_index, region_name, resolve_regions
 from surveys.results import headline_figures, survey_results
 
 # Questions holding a report example, by default (the 2020 questionnaire's names);
@@ -67,12 +67,13 @@ def _showcase_examples(survey: Survey) -> list[Example] | None:
         return None
     rows = ShowcaseExample.objects.filter(status="published", **spec).prefetch_related("regions")
     found = []
+    index = region_index()
     for row in rows.order_by("pk"):
         region_text = row.region_label or ""
         regions = [r.name for r in row.regions.all()]
         if not regions:
-            codes, _unknown = resolve_regions(region_text)
-            regions = [region_name(c) for c in codes]
+            codes, _unknown = resolve_regions(region_text, index)
+            regions = [region_name(c, index) for c in codes]
         found.append(
             Example(
                 category=row.category,
@@ -104,6 +105,7 @@ def survey_examples(survey: Survey, language: str = "fr") -> list[Example]:
     order = {c["name"]: i for i, c in enumerate(choices)}
     labels = {c["name"]: pick_label(c.get("label"), language) for c in choices}
     examples = []
+    index = region_index()
     answers = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
     for data in answers.order_by("submitted_at", "pk").values_list("answers", flat=True):
         category = data.get(names["category"])
@@ -111,14 +113,14 @@ def survey_examples(survey: Survey, language: str = "fr") -> list[Example]:
         if not category or not description:
             continue
         region_text = data.get(names["region"], "")
-        codes, unknown = resolve_regions(region_text)
+        codes, unknown = resolve_regions(region_text, index)
         examples.append(
             Example(
                 category=category,
                 category_label=labels.get(category, category),
                 filiere=data.get(names["filiere"], ""),
                 region_text=region_text,
-                regions=[region_name(c) for c in codes],
+                regions=[region_name(c, index) for c in codes],
                 region_unmapped=unknown,
                 description=description,
             )
