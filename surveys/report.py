@@ -50,7 +50,19 @@ class Section:
     example_groups: list[tuple[str, list[Example]]] = field(default_factory=list)
 
 
-def _showcase_examples(survey: Survey) -> list[Example] | None:
+def _category_labels(survey: Survey, language: str) -> tuple[dict, dict]:
+    """Labels and order of the example categories, from the questionnaire's choices."""
+    version = survey.current_version
+    names = {**EXAMPLE_FIELDS, **((survey.report or {}).get("examples") or {})}
+    question = version.question(names["category"]) if version else None
+    if question is None:
+        return {}, {}
+    choices = version.choices(question)
+    labels = {c["name"]: pick_label(c.get("label"), language) for c in choices}
+    return labels, {c["name"]: i for i, c in enumerate(choices)}
+
+
+def _showcase_examples(survey: Survey, language: str = "fr") -> list[Example] | None:
     """Published examples of the showcase catalogue (branch campaigns-showcase), if any.
 
     survey.report["showcase"] = {"provenance": "seed_2020"} names which catalogue rows
@@ -66,32 +78,36 @@ def _showcase_examples(survey: Survey) -> list[Example] | None:
     if not hasattr(ShowcaseExample, "region_label"):
         return None
     rows = ShowcaseExample.objects.filter(status="published", **spec).prefetch_related("regions")
-    found = []
+    labels, order = _category_labels(survey, language)
     index = region_index()
+    found = []
     for row in rows.order_by("pk"):
         region_text = row.region_label or ""
         regions = [r.name for r in row.regions.all()]
+        unknown: list[str] = []
         if not regions:
-            codes, _unknown = resolve_regions(region_text, index)
+            # The catalogue maps régions against the loaded reference only.
+            codes, unknown = resolve_regions(region_text, index)
             regions = [region_name(c, index) for c in codes]
         found.append(
             Example(
                 category=row.category,
-                category_label=row.get_category_display(),
+                category_label=labels.get(row.category) or row.get_category_display(),
                 filiere=row.filiere_label,
                 region_text=region_text,
                 regions=regions,
-                region_unmapped=[region_text] if row.region_unmapped else [],
+                region_unmapped=unknown,
                 description=row.description,
                 source="showcase",
             )
         )
+    found.sort(key=lambda e: order.get(e.category, len(order)))
     return found or None
 
 
 def survey_examples(survey: Survey, language: str = "fr") -> list[Example]:
     """The examples respondents gave, in the order of the category list."""
-    showcase = _showcase_examples(survey)
+    showcase = _showcase_examples(survey, language)
     if showcase is not None:
         return showcase
     version = survey.current_version
