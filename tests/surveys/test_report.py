@@ -133,3 +133,8 @@ def test_pdf_pages_carry_the_figures_and_the_examples(barometre_2020, published)
     for figure in published["figures"]:
         assert figure["quote"] in text, figure["quote"]
     assert text.count("FILIÈRE :") == 24
+
+
+def test_live_results_page_warns_that_individual_answers_are_synthetic(client, barometre_2020):
+    text = _text(client.get(reverse("surveys:results", args=[barometre_2020.slug])))
+    assert "Les réponses individuelles sont synthétiques" in text
