@@ -92,3 +92,12 @@ def test_results_page_crosstab_form_rejects_bad_input_without_error(client, baro
     response = client.get(url, {"question": "difficultes", "par": "filiere"})
     assert response.status_code == 200
     assert "Secret statistique" in response.content.decode()
+
+
+def test_operators_edit_publication_and_headlines_in_the_admin(client, barometre_2020):
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    page = client.get(reverse("admin:surveys_survey_change", args=[barometre_2020.pk]))
+    assert page.status_code == 200
+    assert "{percent}" in page.content.decode()
+    assert client.get(reverse("admin:surveys_response_changelist")).status_code == 200
