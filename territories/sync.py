@@ -126,13 +126,15 @@ def apply_deletes(p: Plan, change: TableChange) -> None:
     change.deleted += len(p.delete)
 
 
-def sync_pairs(model, left: str, right: str, wanted: set, change: TableChange, scope=None):
+def sync_pairs(
+    model, left: str, right: str, wanted: set, change: TableChange, scope=None, delete=True
+):
     """Sync a two-column table (M2M through table, postal codes) keyed by the pair."""
 
     queryset = model.objects.all() if scope is None else model.objects.filter(**scope)
     existing = {(a, b): pk for pk, a, b in queryset.values_list("pk", left, right).order_by()}
     to_create = sorted(wanted - set(existing))
-    to_delete = [existing[k] for k in set(existing) - wanted]
+    to_delete = [existing[k] for k in set(existing) - wanted] if delete else []
     for chunk in _batches(to_delete, 500):
         model.objects.filter(pk__in=chunk).delete()
     insert_rows(model, [{left: a, right: b} for a, b in to_create])
