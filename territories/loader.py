@@ -544,7 +544,15 @@ def _write(b: Bundle, report: LoadReport, progress: bool) -> None:
         )
         wanted = {(ids[slug], code) for slug, code in pairs}
         sync_pairs(
-            through, "territoireindustrie_id", target, wanted, report.table(label), scope, delete
+            through,
+            "territoireindustrie_id",
+            target,
+            wanted,
+            report.table(label),
+            scope,
+            delete,
+            progress=progress,
+            label=label,
         )
 
     filiere_plan = plan(Filiere, b.filieres, fields_of(b.filieres))
