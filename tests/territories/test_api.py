@@ -100,3 +100,26 @@ def test_territoires_industrie_list_filters_and_detail(client):
 def test_invalid_pagination_is_a_422_json(client):
     data = get(client, "/api/v1/communes?page=0", 422)
     assert data["detail"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/communes/%00",
+        "/api/v1/communes?q=%00",
+        "/api/v1/epci?departement=%00",
+        "/api/v1/territoires-industrie/%00",
+        "/api/v1/naf?parent=%00",
+        "/api/v1/filieres/%00",
+        "/api/v1/communes?page=99999999999999999999",
+    ],
+)
+def test_malformed_input_is_a_422_json_not_a_500(client, url):
+    data = get(client, url, 422)
+    assert data["detail"] == "Invalid request."
+
+
+def test_page_size_is_capped(client):
+    data = get(client, "/api/v1/communes?page_size=100000")
+    assert data["count"] > 2000
+    assert len(data["items"]) == 100
