@@ -25,3 +25,9 @@ def test_home_flags_demo_data(client):
 def test_home_without_demo_data_has_no_demo_banner(client):
     ClusterFactory(is_demo=False)
     assert "données de démonstration" not in client.get("/").content.decode()
+
+
+def test_unknown_api_path_answers_json_404(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("No API endpoint")
