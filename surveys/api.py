@@ -1,6 +1,7 @@
 """Survey API: the results document, for operators and, once published, for everyone."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from surveys.permissions import can_see_results, is_operator, visible_surveys
@@ -43,7 +44,7 @@ def results(request, slug: str):
     """
     survey, allowed = _survey(request, slug)
     if not allowed:
-        return 403, {"detail": "Les résultats de ce baromètre ne sont pas publiés."}
+        return 403, {"detail": _("Les résultats de ce baromètre ne sont pas publiés.")}
     return 200, survey_results(survey, published=not is_operator(request.user))
 
 
@@ -55,9 +56,9 @@ def results(request, slug: str):
 def results_crosstab(request, slug: str, question: str, by: str = "region"):
     survey, allowed = _survey(request, slug)
     if not allowed:
-        return 403, {"detail": "Les résultats de ce baromètre ne sont pas publiés."}
+        return 403, {"detail": _("Les résultats de ce baromètre ne sont pas publiés.")}
     if by not in DIMENSIONS:
-        return 400, {"detail": f"Critère inconnu : {by} (region, filiere, members)."}
+        return 400, {"detail": _("Critère inconnu : %s (region, filiere, members).") % by}
     try:
         return 200, crosstab(survey, question, by, published=not is_operator(request.user))
     except ValueError as exc:

@@ -24,6 +24,7 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from surveys.models import (
     NUMBER_TYPES,
@@ -147,17 +148,19 @@ def survey_results(
 
 # --- cross-tabulation ----------------------------------------------------------------
 
+# The French band is the group's key (stable across languages); its label is translated.
 MEMBER_BANDS = [
-    (0, 49, "moins de 50 adhérents"),
-    (50, 99, "50 à 99 adhérents"),
-    (100, 249, "100 à 249 adhérents"),
-    (250, 499, "250 à 499 adhérents"),
-    (500, None, "500 adhérents et plus"),
+    (0, 49, gettext_noop("moins de 50 adhérents")),
+    (50, 99, gettext_noop("50 à 99 adhérents")),
+    (100, 249, gettext_noop("100 à 249 adhérents")),
+    (250, 499, gettext_noop("250 à 499 adhérents")),
+    (500, None, gettext_noop("500 adhérents et plus")),
 ]
+# Lazy: built at import time, shown in the language of each request.
 DIMENSIONS = {
-    "region": _("région"),
-    "filiere": _("filière"),
-    "members": _("nombre d'adhérents"),
+    "region": gettext_lazy("région"),
+    "filiere": gettext_lazy("filière"),
+    "members": gettext_lazy("nombre d'adhérents"),
 }
 # Questions that carry the same facts when a response is not linked to a cluster
 # (anonymous barometers such as 2020's): found by name in the questionnaire.
@@ -218,14 +221,14 @@ def group_keys(survey: Survey, dimension: str, rows: Rows, language: str = "fr")
         if cluster_id and cluster_id in facts:
             found = facts[cluster_id][dimension]
             if dimension == "members":
-                key = (found, found) if found else None
+                key = (found, _(found)) if found else None
             elif found:
                 key = found
         if key is None and fallback is not None:
             value = answers.get(fallback["name"])
             if dimension == "members":
                 band = member_band(value)
-                key = (band, band) if band else None
+                key = (band, _(band)) if band else None
             elif _answered(value):
                 key = (str(value), labels.get(str(value), str(value)))
         keys.append(key)

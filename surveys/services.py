@@ -231,7 +231,7 @@ def import_responses(
         result.problems.append(RowProblem(1, col, _("colonne inconnue du questionnaire, ignorée")))
     if "_uuid" not in header:
         result.problems.append(
-            RowProblem(1, "_uuid", _("colonne _uuid absente : ré-importer créerait des doublons"))
+            RowProblem(1, "_uuid", _("colonne _uuid absente : réimporter créerait des doublons"))
         )
 
     existing = {

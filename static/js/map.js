@@ -3,6 +3,9 @@
 (function () {
   "use strict";
   var PALETTE = ["#edf4fb", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"];
+  // Numbers and the label separator follow the page language (French puts a space before ":").
+  var LANG = document.documentElement.lang || "fr";
+  var SEP = LANG === "fr" ? " : " : ": ";
 
   function breaks(values) {
     var max = Math.max.apply(null, values.concat([0]));
@@ -39,7 +42,7 @@
       },
       onEachFeature: function (f, lyr) {
         var v = f.properties[metric] || 0;
-        lyr.bindTooltip("<strong>" + f.properties.name + "</strong><br>" + label + " : " + v.toLocaleString("fr-FR"), { sticky: true });
+        lyr.bindTooltip("<strong>" + f.properties.name + "</strong><br>" + label + SEP + v.toLocaleString(LANG), { sticky: true });
         if (onClick) lyr.on("click", function () { onClick(f); });
       }
     });
@@ -54,7 +57,7 @@
       var html = "<strong>" + title + "</strong>";
       var lower = 0;
       for (var i = 0; i < steps.length; i++) {
-        html += '<div><i style="background:' + PALETTE[i + 1] + '"></i> ' + (lower + (i ? 1 : 0)).toLocaleString("fr-FR") + " – " + steps[i].toLocaleString("fr-FR") + "</div>";
+        html += '<div><i style="background:' + PALETTE[i + 1] + '"></i> ' + (lower + (i ? 1 : 0)).toLocaleString(LANG) + " – " + steps[i].toLocaleString(LANG) + "</div>";
         lower = steps[i];
       }
       div.innerHTML = html;
