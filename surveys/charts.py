@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 
 PALETTE = ["#123c69", "#0b6e79", "#c0582a", "#6b4c9a", "#4d7c0f", "#a4161a", "#5c6b7a", "#b7791f"]
@@ -20,7 +21,8 @@ def _fmt(value: float | None) -> str:
     if value is None:
         return "—"
     text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    # The active language's separator: "57,1" on the French pages, "57.1" on the English ones.
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def _wrap(text: str, width: int) -> list[str]:
