@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "surveys",
     "showcase",
+    "campaigns",
 ]
 
 MIDDLEWARE = [

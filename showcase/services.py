@@ -200,3 +200,52 @@ def moderate(example: Example, *, user, publish: bool, note: str = "") -> Exampl
         update_fields=["status", "moderated_by", "moderated_at", "moderation_note", "updated_at"]
     )
     return example
+
+
+EXAMPLE_FIELDS = ("exemple_categorie", "exemple_filiere", "exemple_region", "exemple_description")
+
+
+def source_ref_for(response) -> str:
+    return f"response:{response.pk}:exemple_description"
+
+
+def example_from_response(response, *, user) -> tuple[Example, bool]:
+    """Turn the `exemple_*` answers of a survey response into a catalogue entry.
+
+    The entry waits in the moderation queue (status submitted) so that the operator
+    can edit its title before publishing. Doing it twice returns the same entry.
+    Raises ValueError when the response has no example description.
+    """
+
+    answers = response.answers or {}
+    description = plain_text(str(answers.get("exemple_description", "")))
+    if not description:
+        raise ValueError("no exemple_description in this response")
+    ref = source_ref_for(response)
+    existing = Example.objects.filter(source_ref=ref).first()
+    if existing:
+        return existing, False
+    category = str(answers.get("exemple_categorie") or "")
+    if category not in {c.value for c in Example.Category}:
+        category = Example.Category.AUTRE
+    section = ""
+    for entry in (response.survey.report or {}).get("sections", []):
+        if category in (entry.get("example_categories") or []):
+            section = entry.get("title", "")
+    example = Example.objects.create(
+        title=derive_title(description),
+        description=description,
+        category=category,
+        section=section,
+        filiere_label=plain_text(str(answers.get("exemple_filiere", ""))),
+        region_label=plain_text(str(answers.get("exemple_region", ""))),
+        themes=themes_for(category, description),
+        cluster=response.cluster,
+        status=Example.Status.SUBMITTED,
+        provenance=Example.Provenance.SURVEY,
+        source_ref=ref,
+        submitted_by=user,
+        is_demo=bool(getattr(response.survey, "is_demo", False)),
+    )
+    apply_mappings(example)
+    return example, True

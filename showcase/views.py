@@ -122,3 +122,56 @@ def moderate(request, pk):
     else:
         messages.success(request, _("« %(title)s » est refusé.") % {"title": example.title})
     return redirect("showcase:moderation")
+
+
+@login_required
+def from_responses(request):
+    """Survey answers that carry an example, for operators to add to the catalogue."""
+
+    if not is_operator(request.user):
+        raise PermissionDenied
+    from surveys.models import Response
+
+    responses = (
+        Response.objects.filter(status=Response.Status.SUBMITTED)
+        .filter(answers__has_key="exemple_description")
+        .select_related("survey", "cluster")
+        .order_by("survey", "pk")
+    )
+    done = set(
+        Example.objects.filter(provenance=Example.Provenance.SURVEY).values_list(
+            "source_ref", flat=True
+        )
+    )
+    rows = [
+        {
+            "response": r,
+            "description": r.answers.get("exemple_description", ""),
+            "example_added": services.source_ref_for(r) in done,
+        }
+        for r in responses
+        if r.answers.get("exemple_description")
+    ]
+    return render(request, "showcase/from_responses.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def from_response(request, response_id):
+    if not is_operator(request.user):
+        raise PermissionDenied
+    from surveys.models import Response
+
+    response = get_object_or_404(Response, pk=response_id)
+    try:
+        example, created = services.example_from_response(response, user=request.user)
+    except ValueError:
+        messages.error(request, _("Cette réponse ne contient pas d'exemple."))
+        return redirect("showcase:from_responses")
+    if created:
+        messages.success(
+            request, _("Exemple ajouté à la file de modération : relisez-le puis publiez-le.")
+        )
+    else:
+        messages.info(request, _("Cet exemple est déjà dans le catalogue."))
+    return redirect(example)
