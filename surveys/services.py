@@ -368,7 +368,9 @@ def load_headlines(survey: Survey, path: Path) -> int:
             if key in data:
                 setattr(survey, key, data[key])
         survey.report = {
-            key: data[key] for key in ("title", "source", "sections", "examples") if key in data
+            key: data[key]
+            for key in ("title", "source", "sections", "examples", "showcase")
+            if key in data
         }
         if "published" in data:
             survey.published = bool(data["published"])
