@@ -15,40 +15,6 @@ from django.utils.text import slugify
 
 from core.text import normalize_name
 
-# The official région names (2016 map) and the ways people write them.
-REGION_ALIASES: dict[str, str] = {
-    "auvergne rhone alpes": "84",
-    "aura": "84",
-    "bourgogne franche comte": "27",
-    "bfc": "27",
-    "bretagne": "53",
-    "centre val de loire": "24",
-    "centre": "24",
-    "corse": "94",
-    "grand est": "44",
-    "hauts de france": "32",
-    "ile de france": "11",
-    "idf": "11",
-    "normandie": "28",
-    "nouvelle aquitaine": "75",
-    "occitanie": "76",
-    "pays de la loire": "52",
-    "provence alpes cote d azur": "93",
-    "sud": "93",
-    "paca": "93",
-    "sud paca": "93",
-    "region sud": "93",
-    "guadeloupe": "01",
-    "martinique": "02",
-    "guyane": "03",
-    "la reunion": "04",
-    "reunion": "04",
-    "mayotte": "06",
-}
-# "SUD / Occitanie" and "SUD-PACA / Occitanie" name two régions; "Bourgogne-Franche
-# Comté" must not be split on its hyphen, so only the slash separates régions.
-_REGION_SEPARATORS = re.compile(r"\s*(?:/|;|\bet\b|,)\s*")
-
 
 @dataclass
 class RegionMatch:
@@ -56,50 +22,29 @@ class RegionMatch:
     unmapped: list[str] = field(default_factory=list)
 
 
-def _resolve_one(text: str) -> str | None:
-    """One région written freely → its INSEE code, or None."""
+def match_regions(raw: str, index=None) -> RegionMatch:
+    """A free-text région cell → the codes of the régions it names, or flagged as is.
 
-    try:  # The territories app owns the shared lookup when it is there.
-        from territories.lookups import resolve_region
-    except ImportError:  # pragma: no cover - before the territories branch is merged
-        resolve_region = None
-    if resolve_region is not None:
-        found = resolve_region(text)
-        code = getattr(found, "code", found)
-        if isinstance(code, str) and code:
-            return code
-        return None
-    return REGION_ALIASES.get(normalize_name(text))
-
-
-def match_regions(raw: str) -> RegionMatch:
-    """Split a free-text région cell and map each part.
-
-    The whole cell is tried first so that a name containing "et" or a comma is
-    not broken apart; then the parts, each of which must map on its own.
+    The lookup is territories.lookups (official names, abbreviations such as "SUD-PACA",
+    pre-2016 names, several régions joined by "/"); it only knows the régions loaded
+    in the database. A cell it cannot read as régions is kept whole in `unmapped`.
     """
+
+    from territories.lookups import RegionIndex
 
     result = RegionMatch()
     raw = (raw or "").strip()
     if not raw:
         return result
-    whole = _resolve_one(raw)
-    if whole:
-        result.codes.append(whole)
-        return result
-    parts = [p for p in _REGION_SEPARATORS.split(raw) if p.strip()]
-    codes = [_resolve_one(p) for p in parts]
-    if len(parts) > 1 and all(codes):
-        for code in codes:
-            if code not in result.codes:
-                result.codes.append(code)
-        return result
-    # Either one unknown part or a mix: keep nothing half-mapped, flag the whole cell.
-    result.unmapped.append(raw)
+    found = (index or RegionIndex.build()).resolve(raw)
+    if found.is_region:
+        result.codes = list(found.codes)
+    else:
+        result.unmapped.append(raw)
     return result
 
 
-# The 18 filières of the report (page "Les filières"), in the report's order.
+# The 18 filières of the report (page "Les filières"), as activities/data/filieres.csv.
 REPORT_FILIERES = [
     "agriculture, viticulture, horticulture, sylviculture",
     "agroalimentaire, bioressources, végétal",

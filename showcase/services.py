@@ -20,13 +20,12 @@ from tqdm import tqdm
 from activities.models import Filiere
 from showcase.models import Example
 from showcase.normalize import (
-    REPORT_FILIERES,
     derive_title,
-    filiere_slug,
     match_filiere,
     match_regions,
     themes_for,
 )
+from territories.lookups import RegionIndex
 from territories.models import Region
 
 SEED_FILE = "exemples-2020.csv"
@@ -43,22 +42,12 @@ def plain_text(value: str) -> str:
 
 
 def _filiere(slug: str | None) -> Filiere | None:
-    """The report's filière, created from the report's list when the table lacks it."""
+    """The report's filière, when the reference (activities) is loaded."""
 
-    if not slug:
-        return None
-    found = Filiere.objects.filter(slug=slug).first()
-    if found:
-        return found
-    for position, name in enumerate(REPORT_FILIERES, start=1):
-        if filiere_slug(name) == slug:
-            return Filiere.objects.get_or_create(
-                slug=slug, defaults={"name": name, "position": position}
-            )[0]
-    return None
+    return Filiere.objects.filter(slug=slug).first() if slug else None
 
 
-def apply_mappings(example: Example) -> bool:
+def apply_mappings(example: Example, region_index=None) -> bool:
     """Map the free-text filière and région(s); returns whether anything changed."""
 
     changed = False
@@ -66,7 +55,7 @@ def apply_mappings(example: Example) -> bool:
     if filiere is not None and example.filiere_id != filiere.pk:
         example.filiere = filiere
         changed = True
-    match = match_regions(example.region_label)
+    match = match_regions(example.region_label, region_index)
     known = set(Region.objects.filter(code__in=match.codes).values_list("code", flat=True))
     # A code the lookup knows but the database lacks (reference not loaded) stays flagged.
     unmapped = bool(match.unmapped) or bool(example.region_label and not known)
@@ -125,6 +114,7 @@ def load_2020(path: Path | None = None, *, progress: bool = False) -> LoadReport
             return report
         rows = list(enumerate(reader, start=2))
     valid = {c.value for c in Example.Category}
+    region_index = RegionIndex.build()
     for line, row in tqdm(rows, disable=not progress, desc="exemples 2020", unit="ligne"):
         description = plain_text(row["description"])
         category = (row["categorie"] or "").strip()
@@ -153,7 +143,7 @@ def load_2020(path: Path | None = None, *, progress: bool = False) -> LoadReport
                     "is_demo": False,
                 },
             )
-            changed = apply_mappings(example)
+            changed = apply_mappings(example, region_index)
         if example.region_unmapped:
             report.flagged.append(example.region_label)
         if created:

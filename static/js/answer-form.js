@@ -209,6 +209,7 @@
   window.MapsterXLSForm = { parse: parse, evaluate: evaluate, isTrue: isTrue, toNumber: toNumber };
 
   // --- The page ----------------------------------------------------------------------
+  if (typeof document === "undefined") return; // loaded by the parity test under Node
   var form = document.getElementById("answer-form");
   if (!form) return;
   var messages = form.dataset;

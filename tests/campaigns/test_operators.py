@@ -151,7 +151,7 @@ def test_operator_turns_a_survey_example_into_a_catalogue_entry(
         **valid_answers,
         "exemple_categorie": "masques",
         "exemple_filiere": "Textile",
-        "exemple_region": "SUD / Occitanie",
+        "exemple_region": "occitanie",
         "exemple_description": "Fabrication de masques lavables par un atelier de confection",
     }
     response = _submit(tokens["ara"], answers)
@@ -165,7 +165,6 @@ def test_operator_turns_a_survey_example_into_a_catalogue_entry(
     assert (example.status, example.provenance) == ("submitted", "survey")
     assert example.cluster.name == "Cluster Lyon" and example.category == "masques"
     assert example.title == "Fabrication de masques lavables par un atelier de confection"
-    # Only Occitanie is in this test database; PACA would be added once loaded.
     assert list(example.regions.values_list("code", flat=True)) == ["76"]
 
 

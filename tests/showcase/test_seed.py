@@ -55,7 +55,7 @@ def test_every_mappable_seed_row_gets_regions_and_a_filiere(regions, seed_csv):
     assert not Example.objects.filter(filiere=None).exists()
 
 
-def test_region_spellings_of_the_report_map_to_official_codes():
+def test_region_spellings_of_the_report_map_to_official_codes(regions):
     assert match_regions("SUD-PACA").codes == ["93"]
     assert match_regions("Nouvelle Aquitaine").codes == ["75"]
     assert match_regions("Ile de France").codes == ["11"]
