@@ -296,14 +296,22 @@
     });
   }
 
-  form.addEventListener("input", function (e) { onChange(e, false); });
-  form.addEventListener("change", function (e) { onChange(e, true); });
-  function onChange(e, settled) {
+  // Errors appear shortly after typing stops rather than on blur, so that the page does
+  // not move under the finger that is about to tap the next question.
+  var checkTimer = null;
+  form.addEventListener("input", function (e) {
     applyRelevance();
     var b = e.target.closest("[data-name]");
-    if (b && settled) show(b, check(b, false));
+    clearTimeout(checkTimer);
+    if (b) checkTimer = setTimeout(function () { show(b, check(b, false)); }, 500);
     scheduleSave();
-  }
+  });
+  form.addEventListener("change", function (e) {
+    applyRelevance();
+    var b = e.target.closest("[data-name]");
+    if (b) show(b, check(b, false));
+    scheduleSave();
+  });
 
   form.addEventListener("submit", function (e) {
     var submitter = e.submitter;

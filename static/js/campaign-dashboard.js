@@ -17,7 +17,11 @@
       data: { labels: data.labels, datasets: [{ label: "%", data: data.rates, backgroundColor: "#3182bd" }] },
       options: {
         indexAxis: "y", animation: false, responsive: true,
-        scales: { x: { min: 0, max: 100, ticks: { callback: function (v) { return v + " %"; } } } },
+        scales: {
+          x: { min: 0, max: 100, ticks: { callback: function (v) { return v + " %"; } } },
+          // Filière names are long: cut the axis label, the tooltip keeps the full name.
+          y: { ticks: { callback: function (v) { var t = this.getLabelForValue(v); return t.length > 28 ? t.slice(0, 27) + "…" : t; } } }
+        },
         plugins: { legend: { display: false } }
       }
     });

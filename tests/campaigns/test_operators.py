@@ -183,3 +183,16 @@ def test_manager_cannot_turn_answers_into_examples(
     assert client.post(f"/exemples/depuis-les-reponses/{response.pk}/").status_code == 403
     assert not Example.objects.exists()
     assert Response.objects.count() == 1
+
+
+def test_institution_sees_barometer_results_only_once_published(
+    client, open_campaign, tokens, valid_answers, institution
+):
+    _submit(tokens["ara"], valid_answers)
+    survey = open_campaign.survey
+    client.force_login(institution)
+    report = f"/barometres/{survey.slug}/rapport/"
+    assert client.get(report).status_code == 404
+    survey.published = True
+    survey.save()
+    assert client.get(report).status_code == 200
