@@ -33,10 +33,20 @@ class CampaignForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     regions = forms.ModelMultipleChoiceField(
-        label=_("Régions"), queryset=Region.objects.all(), required=False, to_field_name="code"
+        label=_("Régions"),
+        queryset=Region.objects.all(),
+        required=False,
+        to_field_name="code",
+        help_text=_("Ctrl ou Cmd + clic pour en choisir plusieurs."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     filieres = forms.ModelMultipleChoiceField(
-        label=_("Filières"), queryset=Filiere.objects.all(), required=False, to_field_name="slug"
+        label=_("Filières"),
+        queryset=Filiere.objects.all(),
+        required=False,
+        to_field_name="slug",
+        help_text=_("Ctrl ou Cmd + clic pour en choisir plusieurs."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     message = forms.CharField(
         label=_("Message d'invitation"),
