@@ -22,6 +22,13 @@ class Command(BaseCommand):
                 report = services.load_2020(path, progress=True)
             except FileNotFoundError as exc:
                 raise CommandError(f"Fichier introuvable : {exc.filename}") from exc
+            from territories.models import Region
+
+            if not Region.objects.exists():
+                self.stderr.write(
+                    "Référentiel non chargé : aucune région ne peut être reconnue. "
+                    "Lancez `mapster reference load` puis relancez cette commande."
+                )
             for error in report.errors:
                 self.stderr.write(json.dumps(error, ensure_ascii=False))
             for label in report.flagged:
