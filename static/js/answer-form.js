@@ -314,6 +314,7 @@
   });
 
   form.addEventListener("submit", function (e) {
+    clearTimeout(timer); // the page is leaving with the same data
     var submitter = e.submitter;
     if (!submitter || submitter.value !== "submit") return;
     applyRelevance();

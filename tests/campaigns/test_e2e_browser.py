@@ -108,6 +108,13 @@ def test_barometer_campaign_end_to_end(browser, page, live_server, screenshot, r
     assert answer.is_visible("#q-nb_entreprises-error")
     assert not Response.objects.filter(status="submitted").exists()
 
+    # The background save (fetch, CSRF header) has already kept the draft.
+    answer.wait_for_selector("#answer-form[data-autosaved='1']")
+    from campaigns.models import Invitation
+
+    draft = Invitation.objects.get(cluster=lyon).draft
+    assert draft["nb_entreprises"] == "-5" and draft["opportunites"] == "oui"
+
     # Save the draft, come back later with the same link: everything is there.
     answer.click("button[value=draft]")
     answer.wait_for_selector("text=Brouillon enregistré")
