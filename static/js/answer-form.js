@@ -314,9 +314,8 @@
   });
 
   form.addEventListener("submit", function (e) {
-    clearTimeout(timer); // the page is leaving with the same data
     var submitter = e.submitter;
-    if (!submitter || submitter.value !== "submit") return;
+    if (!submitter || submitter.value !== "submit") { clearTimeout(timer); return; }
     applyRelevance();
     var first = null;
     blocks.forEach(function (b) {
@@ -324,6 +323,7 @@
       show(b, error);
       if (error && !first) first = b;
     });
+    if (!first) clearTimeout(timer); // the page is leaving with the same data
     if (first) {
       e.preventDefault();
       first.scrollIntoView({ block: "center" });
