@@ -19,6 +19,7 @@ from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema
 from ninja import Path as PathParam
 from ninja.errors import HttpError
+from pydantic import model_validator
 
 from accounts import permissions as perms
 from accounts.tokens import TokenAuth, request_user
@@ -304,7 +305,18 @@ class GeoLimit(Schema):
 # Write schemas ----------------------------------------------------------------------
 
 
-class ClusterCreate(Schema):
+class WriteSchema(Schema):
+    @model_validator(mode="before")
+    @classmethod
+    def _json_object(cls, data):
+        # ninja's Schema reads attributes from any object, so a JSON list or scalar
+        # would otherwise pass as "no field sent".
+        if not isinstance(getattr(data, "_obj", data), dict):
+            raise ValueError("Le corps de la requête doit être un objet JSON.")
+        return data
+
+
+class ClusterCreate(WriteSchema):
     slug: Slug
     name: _text(200, min_length=1)
     acronym: _text(40) = ""
@@ -323,7 +335,7 @@ class ClusterCreate(Schema):
     visibility: Visibility = Cluster.Visibility.PUBLIC
 
 
-class ClusterUpdate(Schema):
+class ClusterUpdate(WriteSchema):
     """Only the fields sent change (PATCH)."""
 
     name: _text(200, min_length=1) = None
@@ -343,7 +355,7 @@ class ClusterUpdate(Schema):
     visibility: Visibility = None
 
 
-class CompanyUpdate(Schema):
+class CompanyUpdate(WriteSchema):
     name: _text(250, min_length=1) = None
     naf: Code | None = None
     commune: Code | None = None
@@ -353,7 +365,7 @@ class CompanyUpdate(Schema):
     offer: _text(20_000) = None
 
 
-class MembershipCreate(Schema):
+class MembershipCreate(WriteSchema):
     cluster: Slug
     company: Siren
     establishment: Siret | None = None
@@ -361,7 +373,7 @@ class MembershipCreate(Schema):
     started_on: datetime.date | None = None
 
 
-class MembershipUpdate(Schema):
+class MembershipUpdate(WriteSchema):
     establishment: Siret | None = None
     role: MemberRole = None
     started_on: datetime.date | None = None
