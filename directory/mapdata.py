@@ -8,15 +8,19 @@ Names and links are fetched only for the marker a user clicks.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, FloatField, Max, QuerySet
+from django.db.models.functions import Coalesce
 
-from directory.models import Company, Membership
+from directory.models import Cluster, Company, Membership
 from territories.models import TerritoireIndustrie
 
 PRECISION = 4
+CACHE_SECONDS = 300
 
 
 def _position(lat, lon, commune_lat, commune_lon):
@@ -50,22 +54,51 @@ def cluster_rows(clusters: QuerySet) -> list[list]:
 
 
 def member_rows(clusters: QuerySet | None) -> list[list]:
-    """Member companies of the given clusters (all memberships when None)."""
+    """Member companies of the given clusters (all memberships when None).
+
+    The position falls back on the commune's centre in SQL (COALESCE), so that the
+    database returns three numbers per row and Python only rounds them.
+    """
 
     memberships = Membership.objects.all()
     if clusters is not None:
         memberships = memberships.filter(cluster__in=clusters.values("pk"))
     rows = (
         Company.objects.filter(pk__in=memberships.values("company_id"))
-        .values_list("id", "lat", "lon", "commune__lat", "commune__lon")
+        .annotate(
+            _lat=Coalesce("lat", "commune__lat", output_field=FloatField()),
+            _lon=Coalesce("lon", "commune__lon", output_field=FloatField()),
+        )
+        .values_list("_lat", "_lon", "id")
         .order_by()
     )
-    out = []
-    for pk, lat, lon, clat, clon in rows.iterator(chunk_size=10_000):
-        where = _position(lat, lon, clat, clon)
-        if where:
-            out.append([round(where[0], PRECISION), round(where[1], PRECISION), pk])
-    return out
+    return [
+        [round(lat, PRECISION), round(lon, PRECISION), pk]
+        for lat, lon, pk in rows.iterator(chunk_size=20_000)
+        if lat is not None and lon is not None
+    ]
+
+
+def data_version() -> str:
+    """Changes whenever clusters, companies or memberships change (or are deleted)."""
+
+    parts = []
+    for model in (Cluster, Company, Membership):
+        agg = model.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+        parts.append(f"{agg['n']}:{agg['last'].timestamp() if agg['last'] else 0}")
+    return "-".join(parts)
+
+
+def cached_points_json(key: str, clusters: QuerySet, members_of: QuerySet | None) -> str:
+    """points_json, cached per filter state and data version (five minutes at most)."""
+
+    digest = hashlib.sha256(f"{key}|{data_version()}".encode()).hexdigest()
+    cache_key = f"mapster:points:{digest}"
+    body = cache.get(cache_key)
+    if body is None:
+        body = points_json(clusters, members_of)
+        cache.set(cache_key, body, CACHE_SECONDS)
+    return body
 
 
 def points_json(clusters: QuerySet, members_of: QuerySet | None) -> str:

@@ -87,10 +87,7 @@ def _cluster_point(cluster):
 def cluster_list(request):
     base = permissions.visible_clusters(request.user)
     flt = filters.ClusterFilter(request.GET, base)
-    qs = (
-        flt.queryset()
-        .select_related("commune", "main_filiere")
-    )
+    qs = flt.queryset().select_related("commune", "main_filiere")
     if "n_members" not in qs.query.annotations:
         qs = qs.annotate(n_members=filters.member_count())
     fmt = _export_format(request)
@@ -357,7 +354,15 @@ def _map_clusters(request):
 @require_GET
 def map_points(request):
     clusters, _filtered = _map_clusters(request)
-    body = mapdata.points_json(clusters, clusters)
+    # The cache key holds the filters and what the user may see (visibility scope).
+    scope = (
+        "operator"
+        if permissions.is_operator(request.user)
+        else ",".join(map(str, sorted(permissions.managed_cluster_ids(request.user))))
+        + (":auth" if request.user.is_authenticated else ":anon")
+    )
+    params = sorted((k, v) for k, v in request.GET.lists() if k != "_")
+    body = mapdata.cached_points_json(f"{scope}|{params}", clusters, clusters)
     response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = "private, max-age=60"
     return response

@@ -71,7 +71,7 @@
     return node;
   }
 
-  var CLUSTER_STYLE = { radius: 8, color: "#5c2a00", weight: 2, fillColor: "#f5a442", fillOpacity: 1 };
+  var CLUSTER_STYLE = { radius: 7, color: "#ffffff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 };
   var MEMBER_STYLE = { radius: 4, color: "#0b4a52", weight: 1, fillColor: "#17a2b8", fillOpacity: 0.9 };
 
   function clusterPopup(row, labels) {
@@ -95,7 +95,7 @@
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.json();
     }).then(function (data) {
-      var members = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 });
+      var members = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50, disableClusteringAtZoom: 14 });
       var markers = new Array(data.members.length);
       for (var i = 0; i < data.members.length; i++) {
         var m = data.members[i];
@@ -103,6 +103,9 @@
         mk.companyId = m[2];
         markers[i] = mk;
       }
+      // On the map first: markercluster only loads in chunks (keeping the page
+      // responsive) into a group that is already on a map.
+      members.addTo(map);
       members.addLayers(markers);
       members.on("click", function (e) {
         var mk = e.layer;
@@ -111,9 +114,11 @@
           mk.setPopupContent(html);
         });
       });
+      // Clusters in their own pane, above the member markers and the choropleth.
+      if (!map.getPane("mapsterClusters")) map.createPane("mapsterClusters").style.zIndex = 640;
       var clusters = L.featureGroup();
       data.clusters.forEach(function (row) {
-        var mk = L.circleMarker([row[0], row[1]], CLUSTER_STYLE);
+        var mk = L.circleMarker([row[0], row[1]], L.extend({ pane: "mapsterClusters" }, CLUSTER_STYLE));
         mk.bindTooltip(row[4]);
         mk.bindPopup(clusterPopup(row, labels));
         mk.clusterSlug = row[3];
