@@ -52,12 +52,20 @@ def company_document(company: Company) -> tuple[int, str, str]:
     return (company.pk, _join(company.name, company.siren), _join(naf, commune, company.offer))
 
 
-def company_documents():
-    rows = Company.objects.values_list(
-        "pk", "name", "siren", "naf__label", "commune__name", "offer"
-    ).order_by()
-    for pk, name, siren, naf, commune, offer in rows.iterator(chunk_size=CHUNK):
-        yield pk, _join(name, siren), _join(naf, commune, offer)
+def company_documents(sirens=None):
+    """Documents of every company, or of the given SIRENs only (queried in chunks)."""
+    fields = ("pk", "name", "siren", "naf__label", "commune__name", "offer")
+    if sirens is None:
+        batches = [Company.objects.values_list(*fields).order_by()]
+    else:
+        sirens = list(sirens)
+        batches = (
+            Company.objects.filter(siren__in=sirens[i : i + 900]).values_list(*fields).order_by()
+            for i in range(0, len(sirens), 900)
+        )
+    for rows in batches:
+        for pk, name, siren, naf, commune, offer in rows.iterator(chunk_size=CHUNK):
+            yield pk, _join(name, siren), _join(naf, commune, offer)
 
 
 def _cluster_saved(sender, instance, raw=False, **kwargs):
