@@ -7,22 +7,30 @@ get only the swapped part of the page; every page also works without JavaScript.
 from __future__ import annotations
 
 import json
+import secrets
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
 from activities.models import Filiere
-from core.exports import FORMATS, Column, export_response
+from core.exports import CONTENT_TYPES, FORMATS, Column, export_response
 from core.insee import HEADCOUNT_BANDS, headcount_label
-from directory import filters, mapdata
-from directory.models import Cluster, Company, Membership
+from directory import audit, filters, importing, mapdata
+from directory.forms import ClusterEditForm, ImportUploadForm
+from directory.models import Cluster, Company, Contact, Membership
 from territories.models import Departement, Region, TerritoireIndustrie
 
 PAGE_SIZE = 20
@@ -396,3 +404,185 @@ def map_company_popup(request, pk):
         .order_by("name")
     )
     return render(request, "directory/_map_popup.html", {"company": company, "clusters": clusters})
+
+
+# Editing a cluster --------------------------------------------------------------------
+
+EDIT_FIELDS = ["description", "website", "filieres", "labels"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_edit(request, slug):
+    cluster = get_object_or_404(Cluster, slug=slug)
+    if not permissions.can_edit_cluster(request.user, cluster):
+        raise PermissionDenied(_("Vous ne pouvez modifier que la fiche de votre cluster."))
+    form = ClusterEditForm(request.POST or None, instance=cluster)
+    if request.method == "POST" and form.is_valid():
+        contact = cluster.contacts.order_by("pk").first()
+        contact_fields = ["name", "role", "email", "phone"]
+        before = audit.snapshot(cluster, EDIT_FIELDS)
+        contact_before = audit.snapshot(contact, contact_fields) if contact else {}
+        with transaction.atomic():
+            form.save()
+            changes = audit.diff(before, audit.snapshot(cluster, EDIT_FIELDS))
+            if changes:
+                audit.record(request.user, "update", cluster, changes)
+            incoming = {f: form.cleaned_data[f"contact_{f}"] for f in contact_fields}
+            if incoming["name"]:
+                if contact is None:
+                    contact = Contact.objects.create(cluster=cluster, **incoming)
+                    audit.record(request.user, "create", contact, audit.diff({}, incoming))
+                else:
+                    for f, v in incoming.items():
+                        setattr(contact, f, v)
+                    contact.save()
+                    contact_changes = audit.diff(
+                        contact_before, audit.snapshot(contact, contact_fields)
+                    )
+                    if contact_changes:
+                        audit.record(request.user, "update", contact, contact_changes)
+        messages.success(request, _("La fiche a été enregistrée."))
+        return redirect(f"/annuaire/{cluster.slug}/")
+    return render(request, "directory/cluster_edit.html", {"cluster": cluster, "form": form})
+
+
+# Web imports ------------------------------------------------------------------------
+
+SESSION_IMPORTS = "mapster_imports"
+
+
+def _importable_clusters(user):
+    if permissions.is_operator(user):
+        return Cluster.objects.order_by("name")
+    return Cluster.objects.filter(pk__in=permissions.managed_cluster_ids(user)).order_by("name")
+
+
+def _may_import(user, kind: str, cluster: Cluster | None) -> bool:
+    if permissions.is_operator(user):
+        return True
+    return (
+        kind == "members"
+        and cluster is not None
+        and permissions.can_edit_memberships(user, cluster)
+    )
+
+
+def _import_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "imports" / "web"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _pending(request, token: str) -> dict:
+    """The upload this session made under `token`; 404 for anyone else's."""
+
+    entry = request.session.get(SESSION_IMPORTS, {}).get(token)
+    if not entry or entry.get("user") != request.user.pk:
+        raise Http404(_("Import introuvable ou expiré."))
+    return entry
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    clusters = _importable_clusters(request.user)
+    operator = permissions.is_operator(request.user)
+    if not operator and not clusters.exists():
+        raise PermissionDenied(
+            _("L'import est réservé aux opérateurs et aux animateurs de cluster.")
+        )
+    initial = {"cluster": request.GET.get("cluster", "")}
+    form = ImportUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        clusters=clusters,
+        operator=operator,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        cluster = clusters.filter(slug=form.cleaned_data["cluster"]).first()
+        if not _may_import(request.user, kind, cluster):
+            raise PermissionDenied(_("Vous ne pouvez importer que les adhérents de votre cluster."))
+        upload = form.cleaned_data["file"]
+        token = secrets.token_urlsafe(16)
+        suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+        stored = _import_dir() / f"{token}{suffix}"
+        with stored.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        entry = {
+            "user": request.user.pk,
+            "kind": kind,
+            "cluster": cluster.slug if cluster else "",
+            "filename": Path(upload.name).name[:200],
+            "path": str(stored),
+            "rejects": str(_import_dir() / f"{token}.rejets{suffix}"),
+        }
+        report = _run_import(request, entry, apply=False)
+        pending = request.session.get(SESSION_IMPORTS, {})
+        pending[token] = entry | {"rejected": report.rejected, "fatal": report.fatal}
+        request.session[SESSION_IMPORTS] = pending
+        return render(
+            request,
+            "directory/import_report.html",
+            {"report": report, "token": token, "entry": entry, "cluster": cluster},
+        )
+    return render(request, "directory/import_upload.html", {"form": form, "operator": operator})
+
+
+def _run_import(request, entry: dict, apply: bool):
+    return importing.import_file(
+        Path(entry["path"]),
+        entry["kind"],
+        cluster=entry["cluster"] or None,
+        apply=apply,
+        filename=entry["filename"],
+        rejects_path=entry["rejects"],
+        user=request.user,
+    )
+
+
+@login_required
+@require_POST
+def import_confirm(request, token):
+    entry = _pending(request, token)
+    cluster = Cluster.objects.filter(slug=entry["cluster"]).first() if entry["cluster"] else None
+    if not _may_import(request.user, entry["kind"], cluster):
+        raise PermissionDenied(_("Vous ne pouvez importer que les adhérents de votre cluster."))
+    if entry.get("applied"):
+        messages.info(request, _("Ce fichier a déjà été importé."))
+        return redirect("/annuaire/import/")
+    report = _run_import(request, entry, apply=True)
+    pending = request.session.get(SESSION_IMPORTS, {})
+    pending[token] = entry | {"applied": True, "rejected": report.rejected}
+    request.session[SESSION_IMPORTS] = pending
+    if report.ok:
+        messages.success(request, _("Import terminé."))
+    return render(
+        request,
+        "directory/import_report.html",
+        {"report": report, "token": token, "entry": entry, "cluster": cluster, "applied": True},
+    )
+
+
+@login_required
+@require_GET
+def import_rejects(request, token):
+    entry = _pending(request, token)
+    path = Path(entry["rejects"])
+    if not path.exists():
+        raise Http404(_("Aucune ligne rejetée."))
+    name = f"{Path(entry['filename']).stem}.rejets{path.suffix}"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_GET
+def import_template(request, kind, fmt):
+    if kind not in importing.KINDS or fmt not in ("csv", "xlsx"):
+        raise Http404(_("Modèle inconnu."))
+    response = HttpResponse(importing.template_file(kind, fmt), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="modele-{kind}.{fmt}"'
+    return response
