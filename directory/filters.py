@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Filiere
 from core.insee import HEADCOUNT_BANDS
+from directory.labels import label_choices
 from directory.models import Cluster, Company, Membership
 from territories.models import Departement, Region, TerritoireIndustrie
 
@@ -38,23 +39,6 @@ def search(qs: QuerySet, kind: str, query: str) -> QuerySet:
     from core.search import filter_queryset
 
     return filter_queryset(qs, kind, query)
-
-
-def label_choices() -> list[tuple[str, str]]:
-    try:
-        from directory.labels import LABELS
-    except ImportError:  # pragma: no cover - until branch directory-data is merged
-        return []
-    if isinstance(LABELS, dict):
-        return [
-            (code, str(v if isinstance(v, str) else getattr(v, "name", v)))
-            for code, v in LABELS.items()
-        ]
-    return [(getattr(x, "code", x), str(getattr(x, "name", x))) for x in LABELS]
-
-
-def label_name(code: str) -> str:
-    return dict(label_choices()).get(code, code)
 
 
 def _sort(params: QueryDict, sorts: dict, query: str) -> str:

@@ -33,6 +33,13 @@ class ClusterEditForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-grid"}),
     )
+    website = forms.URLField(
+        label=_("Site web"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Adresse complète, commençant par https://"),
+    )
     contact_name = forms.CharField(label=_("Nom du contact"), max_length=200, required=False)
     contact_role = forms.CharField(label=_("Fonction"), max_length=200, required=False)
     contact_email = forms.EmailField(label=_("E-mail du contact"), required=False)
@@ -44,7 +51,6 @@ class ClusterEditForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
         help_texts = {
             "description": _("Texte simple ; les sauts de ligne sont conservés."),
-            "website": _("Adresse complète, commençant par https://"),
         }
 
     def __init__(self, *args, **kwargs):

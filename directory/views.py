@@ -30,6 +30,7 @@ from core.exports import CONTENT_TYPES, FORMATS, Column, export_response
 from core.insee import HEADCOUNT_BANDS, headcount_label
 from directory import audit, filters, importing, mapdata
 from directory.forms import ClusterEditForm, ImportUploadForm
+from directory.labels import label_name
 from directory.models import Cluster, Company, Contact, Membership
 from territories.models import Departement, Region, TerritoireIndustrie
 
@@ -79,7 +80,7 @@ def _cluster_columns(request) -> list[Column]:
         Column(_("Commune"), lambda c: c.commune.name if c.commune else ""),
         Column(_("Code commune"), lambda c: c.commune_id or ""),
         Column(_("Département"), lambda c: c.commune.departement_id if c.commune else ""),
-        Column(_("Labels"), lambda c: " | ".join(filters.label_name(x) for x in c.labels or [])),
+        Column(_("Labels"), lambda c: " | ".join(label_name(x) for x in c.labels or [])),
         Column(_("Site web"), lambda c: c.website),
         Column(_("Entreprises adhérentes"), lambda c: c.n_members),
         Column(_("Démonstration"), lambda c: c.is_demo),
@@ -235,7 +236,7 @@ def cluster_detail(request, slug):
     can_private = permissions.can_view_private(request.user, cluster)
     context = {
         "cluster": cluster,
-        "labels": [filters.label_name(code) for code in cluster.labels or []],
+        "labels": [label_name(code) for code in cluster.labels or []],
         "filieres": cluster.filieres.all(),
         "regions": regions,
         "territoires": territoires,

@@ -1,7 +1,7 @@
 from django import template
 
 from core.insee import headcount_label
-from directory.filters import label_name
+from directory.labels import label_name
 
 register = template.Library()
 
