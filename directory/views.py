@@ -418,12 +418,13 @@ def cluster_edit(request, slug):
     cluster = get_object_or_404(Cluster, slug=slug)
     if not permissions.can_edit_cluster(request.user, cluster):
         raise PermissionDenied(_("Vous ne pouvez modifier que la fiche de votre cluster."))
+    # Snapshot first: validating a ModelForm already writes the new values on the instance.
+    before = audit.snapshot(cluster, EDIT_FIELDS)
+    contact = cluster.contacts.order_by("pk").first()
+    contact_fields = ["name", "role", "email", "phone"]
+    contact_before = audit.snapshot(contact, contact_fields) if contact else {}
     form = ClusterEditForm(request.POST or None, instance=cluster)
     if request.method == "POST" and form.is_valid():
-        contact = cluster.contacts.order_by("pk").first()
-        contact_fields = ["name", "role", "email", "phone"]
-        before = audit.snapshot(cluster, EDIT_FIELDS)
-        contact_before = audit.snapshot(contact, contact_fields) if contact else {}
         with transaction.atomic():
             form.save()
             changes = audit.diff(before, audit.snapshot(cluster, EDIT_FIELDS))
