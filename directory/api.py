@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from ninja import Field, Query, Router, Schema
 from ninja import Path as PathParam
 from ninja.errors import HttpError
@@ -25,6 +25,7 @@ from accounts import permissions as perms
 from accounts.tokens import TokenAuth, request_user
 from activities.models import Filiere, NafCode
 from directory import audit
+from directory.filters import ClusterFilter, CompanyFilter, member_count
 from directory.listing import (
     clean,
     filter_clusters,
@@ -247,6 +248,8 @@ class Paging(Schema):
 
 class ClusterFilters(Paging):
     q: _Param = ""
+    sort: Literal["name", "-members", "kind", "-updated", "relevance"] | None = None
+    ti: _Param = ""
     kind: ClusterKind | None = None
     filiere: _Param = ""
     region: _Param = ""
@@ -260,6 +263,8 @@ class ClusterFilters(Paging):
 
 class CompanyFilters(Paging):
     q: _Param = ""
+    sort: _Param = ""
+    headcount: _Param = ""
     kind: ClusterKind | None = None
     filiere: _Param = ""
     region: _Param = ""
@@ -660,26 +665,69 @@ def _apply_cluster(cluster: Cluster, data: dict) -> tuple[list | None, list | No
     return regions, filieres
 
 
+def _page_params(request, filters) -> QueryDict:
+    """The query string as the pages read it (directory.filters), cleaned of NULs.
+
+    Parameters may be repeated to OR values, as on the pages; `territoire` is the
+    API's name for the pages' `ti`.
+    """
+
+    params = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        params.setlist(key, [clean(v) for v in values])
+    if "territoire" in params and "ti" not in params:
+        params.setlist("ti", params.getlist("territoire"))
+    params.pop("demo", None)
+    if getattr(filters, "demo", None) is not None:
+        params["demo"] = "1" if filters.demo else "0"
+    return params
+
+
+def _filtered_clusters(request, user, filters: ClusterFilters) -> QuerySet:
+    """Visible clusters through the pages' ClusterFilter, then the API-only filters."""
+
+    qs = ClusterFilter(_page_params(request, filters), perms.visible_clusters(user)).queryset()
+    if filters.naf or filters.company:
+        qs = filter_clusters(qs, naf=filters.naf, company=filters.company)
+    return qs
+
+
+def _filtered_companies(request, user, filters: CompanyFilters, base: QuerySet) -> QuerySet:
+    clusters = perms.visible_clusters(user)
+    params = _page_params(request, filters)
+    wanted = params.getlist("cluster")
+    params.pop("cluster", None)
+    qs = CompanyFilter(params, base).queryset()
+    if wanted:
+        # Only through clusters the reader may see: a hidden cluster's members stay hidden.
+        qs = qs.filter(
+            pk__in=Membership.objects.filter(
+                cluster__in=clusters.filter(slug__in=wanted).values("pk")
+            ).values("company_id")
+        )
+    return filter_companies(
+        qs,
+        clusters=clusters,
+        kind=filters.kind or "",
+        territoire=filters.territoire,
+        label=filters.label,
+        active=filters.active,
+        demo=filters.demo,
+    )
+
+
 # Clusters ---------------------------------------------------------------------------
 
 
 @router.get("/clusters", response={200: ClusterPage, **READ_ERRORS}, summary="List clusters")
 def list_clusters(request, filters: Query[ClusterFilters]):
     user = _reader(request)
-    qs = _cluster_qs(user).prefetch_related("contacts")
-    qs = filter_clusters(
-        qs,
-        kind=filters.kind or "",
-        filiere=filters.filiere,
-        region=filters.region,
-        departement=filters.departement,
-        territoire=filters.territoire,
-        label=filters.label,
-        naf=filters.naf,
-        company=filters.company,
-        demo=filters.demo,
+    qs = (
+        _filtered_clusters(request, user, filters)
+        .select_related("commune", "main_filiere")
+        .prefetch_related("regions", "filieres", "contacts")
+        .annotate(member_count=member_count())
     )
-    qs = search(qs, "cluster", filters.q)
     return _page(qs, filters, lambda c: _cluster_out(c, user))
 
 
@@ -691,19 +739,8 @@ def list_clusters(request, filters: Query[ClusterFilters]):
 )
 def clusters_geojson(request, filters: Query[ClusterFilters]):
     user = _reader(request)
-    qs = filter_clusters(
-        perms.visible_clusters(user),
-        kind=filters.kind or "",
-        filiere=filters.filiere,
-        region=filters.region,
-        departement=filters.departement,
-        territoire=filters.territoire,
-        label=filters.label,
-        naf=filters.naf,
-        company=filters.company,
-        demo=filters.demo,
-    )
-    qs = search(qs, "cluster", filters.q).annotate(member_count=Count("memberships"))
+    qs = Cluster.objects.filter(pk__in=_filtered_clusters(request, user, filters).values("pk"))
+    qs = qs.annotate(member_count=member_count())
     rows = qs.order_by("name", "pk").values_list(
         "commune__lat", "commune__lon", "slug", "name", "acronym", "kind", "member_count", "is_demo"
     )
@@ -792,21 +829,7 @@ def update_cluster(request, slug: str, payload: ClusterUpdate):
 def list_companies(request, filters: Query[CompanyFilters]):
     user = _reader(request)
     clusters = perms.visible_clusters(user)
-    qs = filter_companies(
-        _company_qs(),
-        clusters=clusters,
-        kind=filters.kind or "",
-        filiere=filters.filiere,
-        region=filters.region,
-        departement=filters.departement,
-        territoire=filters.territoire,
-        label=filters.label,
-        naf=filters.naf,
-        cluster=filters.cluster,
-        active=filters.active,
-        demo=filters.demo,
-    )
-    qs = search(qs, "company", filters.q)
+    qs = _filtered_companies(request, user, filters, _company_qs())
     visible = set(clusters.values_list("pk", flat=True))
     return _page(qs, filters, lambda c: _company_out(c, visible))
 
@@ -819,23 +842,9 @@ def list_companies(request, filters: Query[CompanyFilters]):
 )
 def companies_geojson(request, filters: Query[CompanyFilters], geo: Query[GeoLimit]):
     user = _reader(request)
-    qs = filter_companies(
-        Company.objects.all(),
-        clusters=perms.visible_clusters(user),
-        kind=filters.kind or "",
-        filiere=filters.filiere,
-        region=filters.region,
-        departement=filters.departement,
-        territoire=filters.territoire,
-        label=filters.label,
-        naf=filters.naf,
-        cluster=filters.cluster,
-        active=filters.active,
-        demo=filters.demo,
-    )
-    qs = search(qs, "company", filters.q)
+    qs = _filtered_companies(request, user, filters, Company.objects.all())
     count = qs.count()
-    rows = qs.order_by("name", "pk").values_list(
+    rows = qs.values_list(
         "lat", "lon", "commune__lat", "commune__lon", "siren", "name", "naf_id",
         "headcount_band", "is_demo",
     )[: geo.limit]  # fmt: skip
