@@ -25,3 +25,13 @@ def test_repeated_filter_values_are_ored_like_on_the_pages(client):
     ClusterFactory(kind="cluster", slug="c")
     body = client.get("/api/v1/clusters?kind=pole&kind=grappe").json()
     assert {c["slug"] for c in body["results"]} == {"p", "g"}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/clusters.geojson", "/api/v1/companies.geojson"])
+def test_geojson_honours_search(client, path):
+    ClusterFactory(name="Pôle Mécanique Alsace", slug="meca")
+    CompanyFactory(name="Mécanique de précision")
+    ClusterFactory(name="Bois Nord", slug="bois")
+    CompanyFactory(name="Scierie du Nord")
+    body = client.get(f"{path}?q=mecanique").json()
+    assert body["count"] == 1 and len(body["features"]) == 1
