@@ -19,7 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from accounts.models import Invitation
-from directory.models import AuditEntry, Contact
+from directory.models import AuditEntry, Company, Contact
 
 ERASED = "[effacé]"
 
@@ -88,6 +88,11 @@ def export(email: str) -> dict:
             }
             for u in users
         ],
+        # A company's contact address may be a person's (sole traders, named mailboxes).
+        "companies": [
+            {"siren": c.siren, "name": c.name, "email": c.email}
+            for c in Company.objects.filter(email__iexact=email)
+        ],
         "invitations": [
             {
                 "kind": i.kind,
@@ -122,6 +127,7 @@ class ErasurePlan:
     contacts: int = 0
     users: int = 0
     invitations: int = 0
+    companies: int = 0
     audit_entries_scrubbed: int = 0
     applied: bool = False
     details: list[str] = field(default_factory=list)
@@ -131,6 +137,7 @@ class ErasurePlan:
             "contacts": self.contacts,
             "users": self.users,
             "invitations": self.invitations,
+            "companies": self.companies,
             "audit_entries_scrubbed": self.audit_entries_scrubbed,
         }
 
@@ -168,6 +175,8 @@ def erase(email: str, *, apply: bool = False, actor=None) -> ErasurePlan:
     plan.contacts = contacts.count()
     plan.users = len(users)
     plan.invitations = invitations.count()
+    companies = Company.objects.filter(email__iexact=email)
+    plan.companies = companies.count()
     plan.audit_entries_scrubbed = len(mentioning)
     plan.details = [f"contact « {c.name} » ({c.cluster.name})" for c in contacts] + [
         f"compte « {u.username} »" for u in users
@@ -199,6 +208,7 @@ def erase(email: str, *, apply: bool = False, actor=None) -> ErasurePlan:
             user.roles.all().delete()
             user.api_tokens.all().delete()
         invitations.delete()
+        companies.update(email="")
         for entry in mentioning:
             entry.changes = _scrub(entry.changes, email)
             entry.save(update_fields=["changes"])

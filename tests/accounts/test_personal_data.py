@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import ApiToken, Invitation, Role
 from directory import audit
 from directory.models import AuditEntry, Contact
-from tests.factories import ClusterFactory, UserFactory
+from tests.factories import ClusterFactory, CompanyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 EMAIL = "Marie.Curie@example.org"
@@ -74,6 +74,14 @@ def test_erase_deletes_pending_invitations(marie, client):
     assert Invitation.objects.count() == 1
     _run("erase", EMAIL, "--apply")
     assert Invitation.objects.count() == 0
+
+
+def test_company_contact_address_is_exported_and_blanked(marie):
+    company = CompanyFactory(email=EMAIL)
+    assert json.loads(_run("export", EMAIL))["companies"][0]["siren"] == company.siren
+    _run("erase", EMAIL, "--apply")
+    company.refresh_from_db()
+    assert company.email == ""
 
 
 def test_command_refuses_something_that_is_not_an_address():
