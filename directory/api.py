@@ -176,7 +176,7 @@ class ClusterPage(Schema):
     page: int
     pages: int
     page_size: int
-    results: list[ClusterOut]
+    items: list[ClusterOut]
 
 
 class CompanyPage(Schema):
@@ -184,7 +184,7 @@ class CompanyPage(Schema):
     page: int
     pages: int
     page_size: int
-    results: list[CompanyOut]
+    items: list[CompanyOut]
 
 
 class EstablishmentPage(Schema):
@@ -192,7 +192,7 @@ class EstablishmentPage(Schema):
     page: int
     pages: int
     page_size: int
-    results: list[EstablishmentOut]
+    items: list[EstablishmentOut]
 
 
 class MembershipPage(Schema):
@@ -200,7 +200,7 @@ class MembershipPage(Schema):
     page: int
     pages: int
     page_size: int
-    results: list[MembershipOut]
+    items: list[MembershipOut]
 
 
 class Geometry(Schema):
@@ -400,7 +400,7 @@ def _page(qs: QuerySet, paging: Paging, serialize) -> dict:
         "page": paging.page,
         "pages": max(1, math.ceil(count / size)),
         "page_size": size,
-        "results": [serialize(r) for r in rows],
+        "items": [serialize(r) for r in rows],
     }
 
 
