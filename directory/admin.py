@@ -22,10 +22,19 @@ class MembershipInline(admin.TabularInline):
 class AuditedAdmin(admin.ModelAdmin):
     """Changes made in the admin are recorded like those made elsewhere."""
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        changes = {name: audit.snapshot(obj, [name])[name] for name in form.changed_data
-                   if name in {f.name for f in obj._meta.get_fields()}}  # fmt: skip
+    def save_related(self, request, form, formsets, change):
+        # After the many-to-many fields and inlines are saved, so the values are final.
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        own = {f.name for f in obj._meta.get_fields()}
+        changes = audit.snapshot(obj, [n for n in form.changed_data if n in own])
+        for formset in formsets:
+            for added in formset.new_objects:
+                audit.record(request.user, "create", added, {"admin": str(added)})
+            for changed, fields in formset.changed_objects:
+                audit.record(request.user, "update", changed, {"admin": fields})
+            for deleted in formset.deleted_objects:
+                changes.setdefault("deleted", []).append(str(deleted))
         audit.record(request.user, "update" if change else "create", obj, {"admin": changes})
 
     def delete_model(self, request, obj):

@@ -177,3 +177,30 @@ def test_admin_lists_audit_entries_and_directory_models(client):
         "/admin/accounts/invitation/",
     ):
         assert client.get(url + "?q=x").status_code == 200, url
+
+
+def test_admin_changes_are_audited(client):
+    from directory.models import AuditEntry
+
+    cluster = ClusterFactory(name="Avant")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    data = {}
+    data.update(
+        {
+            "name": "Après",
+            "slug": cluster.slug,
+            "kind": cluster.kind,
+            "visibility": cluster.visibility,
+            "provenance": cluster.provenance,
+            "labels": "[]",
+            "commune": cluster.commune_id,
+            "contacts-TOTAL_FORMS": 0,
+            "contacts-INITIAL_FORMS": 0,
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+        }
+    )
+    response = client.post(f"/admin/directory/cluster/{cluster.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = AuditEntry.objects.get(cluster=cluster)
+    assert entry.changes["admin"]["name"] == "Après"

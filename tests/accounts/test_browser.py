@@ -13,9 +13,7 @@ PASSWORD = "correct horse battery staple"
 
 def test_login_shows_a_clear_message_then_token_is_created_once(page, screenshot):
     user = UserFactory(username="anne", email="anne@example.org")
-    Role.objects.create(
-        user=user, kind=Role.Kind.MANAGER, cluster=ClusterFactory(name="Aéro Sud")
-    )
+    Role.objects.create(user=user, kind=Role.Kind.MANAGER, cluster=ClusterFactory(name="Aéro Sud"))
     page.goto("/compte/connexion/")
     assert page.title().startswith("Connexion")
     screenshot(page, "login")
