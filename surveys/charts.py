@@ -138,10 +138,13 @@ def stacked_chart(groups: list[dict], choice_names: list[str], labels: dict, *, 
     ]
     for gi, group in enumerate(groups):
         y = 6 + gi * 30
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + 14}" text-anchor="end" fill="#1b2733">'
-            f"{escape(group['label'][:34])}</text>"
-        )
+        lines = _wrap(group["label"], 30)[:2]
+        for li, line in enumerate(lines):
+            dy = 14 + (li - (len(lines) - 1) / 2) * 12
+            parts.append(
+                f'<text x="{label_w - 8}" y="{y + dy:.0f}" text-anchor="end" fill="#1b2733">'
+                f"{escape(line)}</text>"
+            )
         x = float(label_w)
         counts = {c["name"]: c["count"] or 0 for c in group.get("choices", [])}
         total = sum(counts.values())
@@ -153,6 +156,11 @@ def stacked_chart(groups: list[dict], choice_names: list[str], labels: dict, *, 
                 f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="20" '
                 f'fill="{PALETTE[ci % len(PALETTE)]}"/>'
             )
+            if w > 34:
+                parts.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + 14}" text-anchor="middle" fill="#fff" '
+                    f'font-size="11">{_fmt(100 * counts[name] / total)}\u00a0%</text>'
+                )
             x += w
     y0 = 10 + len(groups) * 30
     for ci, name in enumerate(choice_names):

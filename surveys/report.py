@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from surveys import charts
 from surveys.models import Response, Survey, pick_label
-from surveys.regions import region_name, resolve_regions
+from surveys.regions import region_index, region_name, resolve_regions
 from surveys.results import headline_figures, survey_results
 
 # Questions holding a report example, by default (the 2020 questionnaire's names);
@@ -50,7 +50,19 @@ class Section:
     example_groups: list[tuple[str, list[Example]]] = field(default_factory=list)
 
 
-def _showcase_examples(survey: Survey) -> list[Example] | None:
+def _category_labels(survey: Survey, language: str) -> tuple[dict, dict]:
+    """Labels and order of the example categories, from the questionnaire's choices."""
+    version = survey.current_version
+    names = {**EXAMPLE_FIELDS, **((survey.report or {}).get("examples") or {})}
+    question = version.question(names["category"]) if version else None
+    if question is None:
+        return {}, {}
+    choices = version.choices(question)
+    labels = {c["name"]: pick_label(c.get("label"), language) for c in choices}
+    return labels, {c["name"]: i for i, c in enumerate(choices)}
+
+
+def _showcase_examples(survey: Survey, language: str = "fr") -> list[Example] | None:
     """Published examples of the showcase catalogue (branch campaigns-showcase), if any.
 
     survey.report["showcase"] = {"provenance": "seed_2020"} names which catalogue rows
@@ -66,31 +78,36 @@ def _showcase_examples(survey: Survey) -> list[Example] | None:
     if not hasattr(ShowcaseExample, "region_label"):
         return None
     rows = ShowcaseExample.objects.filter(status="published", **spec).prefetch_related("regions")
+    labels, order = _category_labels(survey, language)
+    index = region_index()
     found = []
     for row in rows.order_by("pk"):
         region_text = row.region_label or ""
         regions = [r.name for r in row.regions.all()]
+        unknown: list[str] = []
         if not regions:
-            codes, _unknown = resolve_regions(region_text)
-            regions = [region_name(c) for c in codes]
+            # The catalogue maps régions against the loaded reference only.
+            codes, unknown = resolve_regions(region_text, index)
+            regions = [region_name(c, index) for c in codes]
         found.append(
             Example(
                 category=row.category,
-                category_label=row.get_category_display(),
+                category_label=labels.get(row.category) or row.get_category_display(),
                 filiere=row.filiere_label,
                 region_text=region_text,
                 regions=regions,
-                region_unmapped=[region_text] if row.region_unmapped else [],
+                region_unmapped=unknown,
                 description=row.description,
                 source="showcase",
             )
         )
+    found.sort(key=lambda e: order.get(e.category, len(order)))
     return found or None
 
 
 def survey_examples(survey: Survey, language: str = "fr") -> list[Example]:
     """The examples respondents gave, in the order of the category list."""
-    showcase = _showcase_examples(survey)
+    showcase = _showcase_examples(survey, language)
     if showcase is not None:
         return showcase
     version = survey.current_version
@@ -104,6 +121,7 @@ def survey_examples(survey: Survey, language: str = "fr") -> list[Example]:
     order = {c["name"]: i for i, c in enumerate(choices)}
     labels = {c["name"]: pick_label(c.get("label"), language) for c in choices}
     examples = []
+    index = region_index()
     answers = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
     for data in answers.order_by("submitted_at", "pk").values_list("answers", flat=True):
         category = data.get(names["category"])
@@ -111,14 +129,14 @@ def survey_examples(survey: Survey, language: str = "fr") -> list[Example]:
         if not category or not description:
             continue
         region_text = data.get(names["region"], "")
-        codes, unknown = resolve_regions(region_text)
+        codes, unknown = resolve_regions(region_text, index)
         examples.append(
             Example(
                 category=category,
                 category_label=labels.get(category, category),
                 filiere=data.get(names["filiere"], ""),
                 region_text=region_text,
-                regions=[region_name(c) for c in codes],
+                regions=[region_name(c, index) for c in codes],
                 region_unmapped=unknown,
                 description=description,
             )

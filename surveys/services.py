@@ -210,12 +210,11 @@ def import_responses(
         raise ValueError(_("le baromètre « %s » n'a pas de questionnaire") % survey.slug)
     definition = version.definition
     text = _decode(content)
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    # Only the delimiter is guessed (from the header line): csv.Sniffer also guesses
+    # quoting rules and gets doubled quotes ("" inside a quoted cell) wrong.
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = reader.fieldnames or []
     result = ResponsesImport(survey=survey, applied=apply)
     question_names = {

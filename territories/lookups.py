@@ -167,12 +167,21 @@ class CommuneIndex:
                 names[code] = normalize_name(name)
         return cls(communes, former, names)
 
+    @classmethod
+    def from_bundle(cls, bundle) -> "CommuneIndex":
+        """An index over a loader bundle, without the database (unsaved Commune objects)."""
+
+        from territories.models import Commune
+
+        communes = {code: Commune(code=code, **row) for code, row in bundle.communes.items()}
+        former = {code: row["commune_id"] for code, row in bundle.former.items()}
+        names = {code: normalize_name(row["name"]) for code, row in bundle.former.items()}
+        return cls(communes, former, names)
+
     def resolve(self, code: str | None):
         """The current commune for an INSEE code, current or former; None if unknown."""
 
-        code = (code or "").strip().upper()
-        if len(code) == 4 and code.isdigit():
-            code = "0" + code  # spreadsheets drop the leading zero
+        code = _clean_code(code)
         commune = self.communes.get(code)
         if commune is None and code in self.former:
             commune = self.communes.get(self.former[code])
@@ -218,6 +227,13 @@ class CommuneIndex:
         return None
 
 
+def _clean_code(code) -> str:
+    code = str(code or "").strip().upper()
+    if len(code) == 4 and code.isdigit():
+        code = "0" + code  # spreadsheets drop the leading zero
+    return code
+
+
 def _departement_of_postal(postal_code: str) -> tuple[str, ...]:
     if len(postal_code) != 5:
         return ()
@@ -233,7 +249,7 @@ def resolve_commune(code: str | None):
 
     from territories.models import Commune, FormerCommuneCode
 
-    code = (code or "").strip().upper()
+    code = _clean_code(code)
     commune = Commune.objects.filter(code=code).first()
     if commune is None:
         former = FormerCommuneCode.objects.select_related("commune").filter(code=code).first()

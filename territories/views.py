@@ -16,6 +16,7 @@ from territories.models import (
     TerritoireIndustrie,
     ZoneEmploi,
 )
+from territories.sources import SOURCES
 
 
 def _loaded_counts() -> dict[str, list[tuple[str, int]]]:
@@ -72,8 +73,11 @@ def _loaded_counts() -> dict[str, list[tuple[str, int]]]:
 
 def sources(request):
     counts = _loaded_counts()
+    # The order of territories.sources: geography first, then activities.
+    order = {spec.key: i for i, spec in enumerate(SOURCES)}
+    sources = sorted(Source.objects.all(), key=lambda s: (order.get(s.key, len(order)), s.name))
     rows = [
         {"source": s, "counts": counts.get(s.key, []), "odbl": s.licence.startswith("ODbL")}
-        for s in Source.objects.order_by("name")
+        for s in sources
     ]
     return render(request, "territories/sources.html", {"rows": rows})
