@@ -1,8 +1,10 @@
 """Published examples of the good-practice catalogue, open to anyone."""
 
+import math
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from showcase import filters
 from showcase.models import Example
@@ -38,20 +40,25 @@ class ExampleOut(Schema):
 
 
 class ExamplePage(Schema):
+    """Paged like the directory's lists (docs/api.md)."""
+
     count: int
-    offset: int
-    limit: int
-    results: list[ExampleOut]
+    page: int
+    pages: int
+    page_size: int
+    items: list[ExampleOut]
 
 
 class Filters(Schema):
-    filiere: str = ""
-    region: str = ""
-    theme: str = ""
-    category: str = ""
-    q: str = ""
-    offset: int = 0
-    limit: int | None = None
+    filiere: str = Field("", max_length=100, description="Filière slug.")
+    region: str = Field("", max_length=3, description="Région INSEE code.")
+    theme: str = Field("", max_length=30, description="emploi, opportunites, production…")
+    category: str = Field("", max_length=30, description="Example category.")
+    q: str = Field("", max_length=100, description="Words of the title or description.")
+    page: int = Field(1, ge=1, le=100_000, description="Page number, from 1.")
+    page_size: int = Field(
+        None, ge=1, le=1000, description="Results per page (default MAPSTER_API_PAGE_SIZE)."
+    )
 
 
 def _out(example: Example) -> dict:
@@ -79,21 +86,26 @@ def _out(example: Example) -> dict:
 
 @router.get("/examples", response=ExamplePage, summary="Exemples publiés (filtres, recherche)")
 def list_examples(request, f: Query[Filters]):
-    page_size = settings.MAPSTER_API_PAGE_SIZE
-    limit = max(1, min(f.limit or page_size, page_size))
-    offset = max(0, f.offset)
+    size = f.page_size or settings.MAPSTER_API_PAGE_SIZE
     qs = filters.apply(
         filters.published(),
         filiere=f.filiere,
         region=f.region,
         theme=f.theme,
         category=f.category,
-        q=f.q[:100],
+        q=f.q,
     )
     qs = qs.select_related("filiere", "cluster__commune").prefetch_related("regions")
     count = qs.count()
-    rows = [_out(e) for e in qs.order_by("pk")[offset : offset + limit]]
-    return {"count": count, "offset": offset, "limit": limit, "results": rows}
+    start = (f.page - 1) * size
+    rows = [_out(e) for e in qs.order_by("pk")[start : start + size]] if start < count else []
+    return {
+        "count": count,
+        "page": f.page,
+        "pages": max(1, math.ceil(count / size)),
+        "page_size": size,
+        "items": rows,
+    }
 
 
 @router.get("/examples/{example_id}", response=ExampleOut, summary="Un exemple publié")

@@ -46,7 +46,7 @@
       return fetch(listEl.dataset.source, { headers: { Accept: "application/json" } });
     }).then(function (r) { return r.json(); }).then(function (data) {
       var items = [];
-      data.results.forEach(function (ex) {
+      data.items.forEach(function (ex) {
         ex.locations.forEach(function (loc) {
           items.push({ lat: loc.lat, lon: loc.lon, html: '<a href="' + esc(ex.url) + '">' + esc(ex.title) + "</a><br>" + esc(loc.label) });
         });

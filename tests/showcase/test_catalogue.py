@@ -57,12 +57,12 @@ def test_unpublished_example_is_hidden_from_the_public(client):
 def test_api_lists_with_filters_and_locations(client, seeded):
     data = client.get("/api/v1/examples?region=53").json()
     assert data["count"] == 1
-    (example,) = data["results"]
+    (example,) = data["items"]
     assert example["regions"] == ["53"]
     (loc,) = example["locations"]
     # Bretagne's centroid lies in Brittany.
     assert 47.3 < loc["lat"] < 48.9 and -5.2 < loc["lon"] < -1.0
-    two = client.get("/api/v1/examples?q=Boitier").json()["results"][0]
+    two = client.get("/api/v1/examples?q=Boitier").json()["items"][0]
     assert len(two["locations"]) == 2
 
 
@@ -71,13 +71,18 @@ def test_api_detail_and_404_json(client, seeded):
     assert client.get(f"/api/v1/examples/{example.pk}").json()["title"] == example.title
     missing = client.get("/api/v1/examples/999999")
     assert missing.status_code == 404 and "detail" in missing.json()
-    assert client.get("/api/v1/examples?limit=abc").status_code == 422
+    bad = client.get("/api/v1/examples?page_size=abc")
+    assert bad.status_code == 422 and bad.json()["detail"]
+    assert client.get("/api/v1/examples?page_size=5000").status_code == 422
 
 
-def test_api_limit_is_capped_by_the_page_size(client, seeded, settings):
+def test_api_pages_like_the_directory(client, seeded, settings):
     settings.MAPSTER_API_PAGE_SIZE = 5
-    data = client.get("/api/v1/examples?limit=50").json()
-    assert data["limit"] == 5 and len(data["results"]) == 5 and data["count"] == 24
+    data = client.get("/api/v1/examples").json()
+    assert (data["count"], data["pages"], data["page_size"]) == (24, 5, 5)
+    assert len(client.get("/api/v1/examples?page=5").json()["items"]) == 4
+    assert client.get("/api/v1/examples?page=9").json()["items"] == []
+    assert len(client.get("/api/v1/examples?page_size=100").json()["items"]) == 24
 
 
 def test_example_of_a_cluster_is_placed_at_its_commune(client, regions):
