@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import ApiToken, Invitation, Role
 
@@ -24,12 +26,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Révoquer les jetons choisis")
+    @admin.action(description=_("Révoquer les jetons choisis"))
     def revoke(self, request, queryset):
         from django.utils import timezone
 
         n = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, f"{n} jeton(s) révoqué(s).")
+        self.message_user(
+            request, ngettext("%(n)d jeton révoqué.", "%(n)d jetons révoqués.", n) % {"n": n}
+        )
 
 
 @admin.register(Invitation)

@@ -83,7 +83,7 @@
     var strong = el("strong");
     strong.appendChild(el("a", row[4], { href: "/annuaire/" + row[3] + "/" }));
     div.appendChild(strong);
-    if (row[6]) { div.appendChild(document.createTextNode(" ")); div.appendChild(el("span", "démo", { "class": "badge badge-demo" })); }
+    if (row[6]) { div.appendChild(document.createTextNode(" ")); div.appendChild(el("span", labels.demo || "démo", { "class": "badge badge-demo" })); }
     var p = el("p");
     p.appendChild(el("a", (labels.open || "Voir la fiche") + " ›", { href: "/annuaire/" + row[3] + "/" }));
     div.appendChild(p);
@@ -160,7 +160,9 @@
   // A cluster's members: <div data-points="/carte/points.json?cluster=slug"> (not the map page's #map).
   document.querySelectorAll("[data-points]:not(#map)").forEach(function (node) {
     var map = createBaseMap(node);
-    points(map, node.dataset.points, {}).then(function (res) {
+    // Popup words come translated from the template's data-label-* attributes.
+    var labels = { open: node.dataset.labelOpen, loading: node.dataset.labelLoading, demo: node.dataset.labelDemo };
+    points(map, node.dataset.points, labels).then(function (res) {
       res.members.addTo(map);
       res.clusters.addTo(map);
       var bounds = res.members.getBounds();
