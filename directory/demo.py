@@ -349,7 +349,7 @@ def generate(
                     + "."
                 )
                 company_objs.append(
-                    Company(
+                    dict(
                         siren=siren,
                         name=f"{name} {form} (démo)",
                         naf_id=naf_code,
@@ -387,15 +387,15 @@ def generate(
                         )
                     )
                 memberships.append((cluster_pks[idx], siren, demo_siret(siren, 1)))
-        bulk.insert(Company, company_objs)
+        bulk.insert_rows(Company, company_objs)
         company_pk = dict(Company.objects.filter(is_demo=True).values_list("siren", "pk"))
         step("entreprises", t0)
 
         t0 = time.perf_counter()
-        bulk.insert(
+        bulk.insert_rows(
             Establishment,
             [
-                Establishment(
+                dict(
                     siret=siret,
                     company_id=company_pk[siren],
                     name="Siège" if head else f"Établissement de {commune[1]}",
@@ -433,7 +433,7 @@ def generate(
                     continue
                 seen.add((pk, siren))
                 membership_objs.append(
-                    Membership(
+                    dict(
                         cluster_id=pk,
                         company_id=company_pk[siren],
                         establishment_id=est_pk[siret],
@@ -446,7 +446,7 @@ def generate(
                         provenance_detail=DEMO_DETAIL,
                     )
                 )
-        bulk.insert(Membership, membership_objs)
+        bulk.insert_rows(Membership, membership_objs)
         report.companies = len(company_objs)
         report.establishments = len(est_objs)
         report.memberships = len(membership_objs)
