@@ -115,9 +115,7 @@ def update(model, objs: Sequence, field_names: Iterable[str]) -> int:
 
     def values(obj):
         row = obj if isinstance(obj, dict) else vars(obj)
-        out = [
-            row[a] if convert is None else convert(row[a], connection) for a, convert in plan
-        ]
+        out = [row[a] if convert is None else convert(row[a], connection) for a, convert in plan]
         return out + tail + [row[pk_name]]
 
     with connection.cursor() as cursor:

@@ -127,25 +127,47 @@ class _Sampler:
         return self.items[bisect.bisect_right(self.cum, rng.random() * self.total)]
 
 
-def _ensure_vocabulary():
-    """Create the filières and NAF sub-classes the demo uses when not loaded yet."""
+def ensure_filieres() -> dict[str, Filiere]:
+    """The seed report's filières by name, created when the reference is not loaded."""
     filieres = {}
-    for position, (name, _themes, nafs, _offers) in enumerate(FILIERES, start=1):
-        filiere, _ = Filiere.objects.get_or_create(
+    for position, (name, _themes, _nafs, _offers) in enumerate(FILIERES, start=1):
+        filieres[name], _ = Filiere.objects.get_or_create(
             slug=slug_key(name), defaults={"name": name, "position": position}
         )
-        filieres[name] = filiere
-        existing = set(
-            NafCode.objects.filter(code__in=[c for c, _l in nafs]).values_list("code", flat=True)
-        )
+    return filieres
+
+
+def _naf_by_filiere(filieres: dict[str, Filiere]) -> dict[str, list[tuple[str, str]]]:
+    """NAF sub-classes to draw from, per filière name.
+
+    With the NAF reference loaded, the loaded filière mapping is the authority: the
+    curated typical codes that it assigns to the filière, or else all of its codes.
+    Without it, the curated codes are created so that the demo still runs.
+    """
+    loaded = defaultdict(list)
+    rows = NafCode.objects.filter(level=NafCode.Level.SUBCLASS, filiere__isnull=False)
+    for code, label, filiere in rows.values_list("code", "label", "filiere_id"):
+        loaded[filiere].append((code, label))
+    result = {}
+    for name, _themes, nafs, _offers in FILIERES:
+        slug = filieres[name].slug
+        if loaded:
+            curated = {code for code, _label in nafs}
+            result[name] = [c for c in loaded[slug] if c[0] in curated] or loaded[slug] or nafs
+        else:
+            result[name] = nafs
+    if not loaded:
+        existing = set(NafCode.objects.values_list("code", flat=True))
         NafCode.objects.bulk_create(
             [
-                NafCode(code=c, label=label, level=NafCode.Level.SUBCLASS, filiere=filiere)
+                NafCode(code=c, label=label, level=NafCode.Level.SUBCLASS, filiere=filieres[name])
+                for name, nafs in result.items()
                 for c, label in nafs
                 if c not in existing
-            ]
+            ],
+            ignore_conflicts=True,
         )
-    return filieres
+    return result
 
 
 def generate(
@@ -197,7 +219,8 @@ def generate(
         t0 = time.perf_counter()
         removed = clear_demo()
         report.removed = removed
-        filieres = _ensure_vocabulary()
+        filieres = ensure_filieres()
+        naf_choices = _naf_by_filiere(filieres)
         step("nettoyage", t0)
 
         t0 = time.perf_counter()
@@ -324,7 +347,8 @@ def generate(
         n = 0
         cluster_region = {}
         for idx, (size, c) in enumerate(zip(sizes, cluster_objs, strict=True)):
-            fil_name, themes, nafs, offers = FILIERES[idx % len(FILIERES)]
+            fil_name, themes, _nafs, offers = FILIERES[idx % len(FILIERES)]
+            nafs = naf_choices[fil_name]
             home = by_code[c.commune_id]
             cluster_region[cluster_pks[idx]] = home[4]
             for _ in range(size):

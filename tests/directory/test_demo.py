@@ -54,11 +54,30 @@ def test_demo_identifiers_have_valid_keys_in_the_demo_range(communes):
         assert siret_error(siret) is None
 
 
-def test_companies_carry_a_naf_code_of_their_cluster_filiere(communes):
-    small()
-    for membership in Membership.objects.select_related("company__naf", "cluster")[:60]:
-        if membership.company.memberships.count() == 1:
-            assert membership.company.naf.filiere_id == membership.cluster.main_filiere_id
+def test_companies_carry_a_loaded_naf_code_of_their_cluster_filiere(reference):
+    small(clusters=18, companies=300)
+    from activities.models import NafCode
+
+    # ESS is a legal form, not an activity: the NAF mapping gives it no code, so its
+    # demo members keep typical ESS activities from other filières.
+    without_codes = {
+        f
+        for f in Cluster.objects.values_list("main_filiere", flat=True)
+        if not NafCode.objects.filter(filiere=f).exists()
+    }
+    assert without_codes == {"economie-sociale-et-solidaire"}
+    checked = 0
+    for company in Company.objects.prefetch_related("memberships__cluster"):
+        first = min(company.memberships.all(), key=lambda m: m.pk)
+        assert company.naf.level == 5
+        assert company.naf.parent_id is not None  # a real, loaded NAF code
+        if first.cluster.main_filiere_id not in without_codes:
+            assert company.naf.filiere_id == first.cluster.main_filiere_id
+        checked += 1
+    assert checked == 300
+    # Every filière of the report is represented and every commune is a real one.
+    assert Cluster.objects.values("main_filiere").distinct().count() == 18
+    assert not Company.objects.filter(commune__isnull=True).exists()
 
 
 def test_each_company_belongs_to_one_or_two_clusters(communes):
