@@ -421,21 +421,17 @@ def synthesize(out, rows: int, *, parquet: bool = False, seed: int = 2020) -> di
     con = connect()
     con.execute(f"SELECT setseed({(seed % 1000) / 1000})")
     inverse = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
-    members = list(
-        Establishment.objects.values_list(
-            "siret",
-            "is_head_office",
-            "naf_id",
-            "commune_id",
-            "commune__lat",
-            "commune__lon",
-            "name",
-        ).order_by("siret")[:rows]
-    )
-    xs, ys = inverse.transform(
-        [m[5] if m[5] is not None else 2.35 for m in members],
-        [m[4] if m[4] is not None else 48.85 for m in members],
-    )
+    communes = _communes() or [("75056", 48.8566, 2.3522)]
+    members = []
+    rows_db = Establishment.objects.values_list(
+        "siret", "is_head_office", "naf_id", "commune_id", "commune__lat", "commune__lon", "name"
+    ).order_by("siret")[:rows]
+    for i, (siret, head, naf, code, lat, lon, name) in enumerate(rows_db):
+        if code is None or lat is None:
+            # A member without a located commune gets one, as SIRENE would give.
+            code, lat, lon = communes[i % len(communes)]
+        members.append((siret, head, naf, code, lat, lon, name))
+    xs, ys = inverse.transform([m[5] for m in members], [m[4] for m in members])
     with tempfile.TemporaryDirectory() as tmp:
         member_file = Path(tmp) / "members.csv"
         with member_file.open("w", newline="", encoding="utf-8") as handle:
@@ -458,7 +454,7 @@ def synthesize(out, rows: int, *, parquet: bool = False, seed: int = 2020) -> di
             f"CREATE TEMP TABLE members AS SELECT * FROM read_csv('{member_file}', header = true, "
             "all_varchar = true)"
         )
-        codes = _commune_codes() or ["75056"]
+        codes = [c[0] for c in communes]
         commune_file = Path(tmp) / "communes.csv"
         commune_file.write_text(
             "idx,code\n" + "".join(f"{i},{c}\n" for i, c in enumerate(codes)), encoding="utf-8"
@@ -525,7 +521,8 @@ def synthesize(out, rows: int, *, parquet: bool = False, seed: int = 2020) -> di
     return {"rows": fillers + len(members), "members": len(members), "path": out}
 
 
-def _commune_codes() -> list[str]:
+def _communes() -> list[tuple[str, float, float]]:
     from territories.models import Commune
 
-    return list(Commune.objects.values_list("code", flat=True).order_by("code"))
+    located = Commune.objects.filter(lat__isnull=False, lon__isnull=False).order_by("code")
+    return list(located.values_list("code", "lat", "lon"))
