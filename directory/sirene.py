@@ -28,8 +28,8 @@ from pyproj import Transformer
 from activities.models import NafCode
 from core import search
 from directory import bulk
+from directory.communes import CommuneIndex
 from directory.models import Company, Establishment, Provenance
-from territories.lookups import CommuneIndex
 
 # StockEtablissement, current layout (with the NAF 2025 column added in 2025).
 STOCK_COLUMNS = [
@@ -256,7 +256,7 @@ def enrich(path, *, apply: bool = False, progress: bool = False) -> SireneReport
     report.scanned_seconds = time.perf_counter() - started
     report.matched = len(rows)
     _to_wgs84(rows)
-    index = CommuneIndex.build()
+    communes = CommuneIndex().load()
     naf_codes = set(
         NafCode.objects.filter(level=NafCode.Level.SUBCLASS).values_list("code", flat=True)
     )
@@ -278,7 +278,7 @@ def enrich(path, *, apply: bool = False, progress: bool = False) -> SireneReport
     company_ids: dict[str, int] = {}
 
     def wanted(row) -> dict:
-        commune = index.resolve(row["codeCommuneEtablissement"])
+        commune = communes.by_code(row["codeCommuneEtablissement"] or "")
         naf = row["activitePrincipaleEtablissement"] or ""
         nomenclature = row["nomenclatureActivitePrincipaleEtablissement"] or "NAFRev2"
         return {
@@ -288,7 +288,7 @@ def enrich(path, *, apply: bool = False, progress: bool = False) -> SireneReport
             "naf_id": naf if nomenclature == "NAFRev2" and naf in naf_codes else None,
             "headcount_band": row["trancheEffectifsEtablissement"] or "",
             "active": row["etatAdministratifEtablissement"] != "F",
-            "commune_id": commune.code if commune else None,
+            "commune_id": commune,
             "lat": row["lat"],
             "lon": row["lon"],
             "address": _address(row),
