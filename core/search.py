@@ -159,7 +159,8 @@ def index(kind: str, pk: int, title: str, body: str = "") -> None:
 def index_many(kind: str, documents: Iterable[tuple[int, str, str]], replace=True) -> int:
     """Write documents; ``replace=False`` skips removing old ones (the index is empty)."""
     count = 0
-    with connection.cursor() as cursor:
+    # One transaction: in autocommit mode SQLite would commit (and sync) every row.
+    with transaction.atomic(), connection.cursor() as cursor:
         batch = []
         for doc in documents:
             batch.append(doc)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -223,6 +224,8 @@ class ImportReport:
     pruned: int = 0
     rejects_path: Path | None = None
     fatal: str = ""
+    # Seconds spent per phase, for the command's summary and the benchmark.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     MAX_CHANGES = 200
 
@@ -598,7 +601,10 @@ def import_file(
     context = _Context()
     importer = _MembersImport if kind == "members" else _ClustersImport
     job = importer(table, columns, context, report, target=target, progress=progress)
+    started = time.perf_counter()
     job.validate()
+    report.seconds["vérification"] = time.perf_counter() - started
+    started = time.perf_counter()
     with transaction.atomic():
         job.write(apply=apply, prune=prune)
         if apply:
@@ -617,6 +623,8 @@ def import_file(
                     "pruned": report.pruned,
                 },
             )
+    report.seconds["écriture"] = time.perf_counter() - started
+    started = time.perf_counter()
     if apply and (job.touched or job.created_sirens):
         # Bulk writes bypass the signals: index just the companies written; new ones
         # have no document to replace.
@@ -628,6 +636,7 @@ def import_file(
             )
         if job.touched:
             search.index_many("company", company_documents(sirens=job.touched))
+    report.seconds["index de recherche"] = time.perf_counter() - started
     if job.rejected:
         report.rejected = len(job.rejected)
         if rejects_path is None:

@@ -203,11 +203,20 @@ def scan(path: Path, con=None) -> tuple[list[dict], int]:
     if missing:
         raise SireneError("colonnes SIRENE absentes : " + ", ".join(missing))
     select = ", ".join(f's."{c}"::VARCHAR AS "{c}"' for c in USED)
+    # A hash semi-join on SIREN keeps only the members' companies' rows while the file
+    # streams; the exact SIRET / head-office test then runs on those few rows only.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE member_companies AS "
+        "SELECT DISTINCT substr(siret, 1, 9) AS siren FROM member_sirets "
+        "UNION SELECT siren FROM member_sirens"
+    )
     query = (
-        f"SELECT {select} FROM {_source(path)} s "
-        "WHERE s.siret IN (SELECT siret FROM member_sirets) "
-        "OR (s.siren IN (SELECT siren FROM member_sirens) "
-        "    AND lower(s.etablissementSiege::VARCHAR) = 'true')"
+        f"WITH candidates AS MATERIALIZED (SELECT {select} FROM {_source(path)} s "
+        "SEMI JOIN member_companies m ON s.siren::VARCHAR = m.siren) "
+        "SELECT * FROM candidates c "
+        "WHERE c.siret IN (SELECT siret FROM member_sirets) "
+        "OR (c.siren IN (SELECT siren FROM member_sirens) "
+        "    AND lower(c.etablissementSiege) = 'true')"
     )
     cursor = con.execute(query)
     rows = [dict(zip(USED, r, strict=True)) for r in cursor.fetchall()]
