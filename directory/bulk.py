@@ -8,7 +8,7 @@ loop in C on both SQLite and PostgreSQL.
 
 from collections.abc import Iterable, Sequence
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import DateTimeField
 from django.utils import timezone
 
@@ -83,7 +83,8 @@ def insert_rows(model, rows: Sequence[dict]) -> int:
                 out.append(value)
         return out
 
-    with connection.cursor() as cursor:
+    # One transaction: in autocommit mode SQLite would commit (and sync) every row.
+    with transaction.atomic(), connection.cursor() as cursor:
         for chunk in _chunks(rows):
             cursor.executemany(sql, [values(row) for row in chunk])
     return len(rows)
@@ -118,7 +119,7 @@ def update(model, objs: Sequence, field_names: Iterable[str]) -> int:
         out = [row[a] if convert is None else convert(row[a], connection) for a, convert in plan]
         return out + tail + [row[pk_name]]
 
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         for chunk in _chunks(objs):
             cursor.executemany(sql, [values(obj) for obj in chunk])
     return len(objs)
