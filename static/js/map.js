@@ -3,9 +3,6 @@
 (function () {
   "use strict";
   var PALETTE = ["#edf4fb", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"];
-  // Numbers and the label separator follow the page language (French puts a space before ":").
-  var LANG = document.documentElement.lang || "fr";
-  var SEP = LANG === "fr" ? " : " : ": ";
 
   function breaks(values) {
     var max = Math.max.apply(null, values.concat([0]));
@@ -42,7 +39,7 @@
       },
       onEachFeature: function (f, lyr) {
         var v = f.properties[metric] || 0;
-        lyr.bindTooltip("<strong>" + f.properties.name + "</strong><br>" + label + SEP + v.toLocaleString(LANG), { sticky: true });
+        lyr.bindTooltip("<strong>" + f.properties.name + "</strong><br>" + label + " : " + v.toLocaleString("fr-FR"), { sticky: true });
         if (onClick) lyr.on("click", function () { onClick(f); });
       }
     });
@@ -57,7 +54,7 @@
       var html = "<strong>" + title + "</strong>";
       var lower = 0;
       for (var i = 0; i < steps.length; i++) {
-        html += '<div><i style="background:' + PALETTE[i + 1] + '"></i> ' + (lower + (i ? 1 : 0)).toLocaleString(LANG) + " – " + steps[i].toLocaleString(LANG) + "</div>";
+        html += '<div><i style="background:' + PALETTE[i + 1] + '"></i> ' + (lower + (i ? 1 : 0)).toLocaleString("fr-FR") + " – " + steps[i].toLocaleString("fr-FR") + "</div>";
         lower = steps[i];
       }
       div.innerHTML = html;
@@ -83,7 +80,7 @@
     var strong = el("strong");
     strong.appendChild(el("a", row[4], { href: "/annuaire/" + row[3] + "/" }));
     div.appendChild(strong);
-    if (row[6]) { div.appendChild(document.createTextNode(" ")); div.appendChild(el("span", labels.demo || "démo", { "class": "badge badge-demo" })); }
+    if (row[6]) { div.appendChild(document.createTextNode(" ")); div.appendChild(el("span", "démo", { "class": "badge badge-demo" })); }
     var p = el("p");
     p.appendChild(el("a", (labels.open || "Voir la fiche") + " ›", { href: "/annuaire/" + row[3] + "/" }));
     div.appendChild(p);
@@ -160,9 +157,7 @@
   // A cluster's members: <div data-points="/carte/points.json?cluster=slug"> (not the map page's #map).
   document.querySelectorAll("[data-points]:not(#map)").forEach(function (node) {
     var map = createBaseMap(node);
-    // Popup words come translated from the template's data-label-* attributes.
-    var labels = { open: node.dataset.labelOpen, loading: node.dataset.labelLoading, demo: node.dataset.labelDemo };
-    points(map, node.dataset.points, labels).then(function (res) {
+    points(map, node.dataset.points, {}).then(function (res) {
       res.members.addTo(map);
       res.clusters.addTo(map);
       var bounds = res.members.getBounds();
