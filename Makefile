@@ -38,6 +38,7 @@ data: install
 	$(MAPSTER) migrate -v0
 	$(MAPSTER) reference load
 	$(MAPSTER) showcase load-2020
+	$(MAPSTER) survey load-barometre-2020
 	$(MAPSTER) demo --if-empty
 
 ## Second command: every test, on SQLite then on PostgreSQL.
