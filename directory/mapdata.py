@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, FloatField, Func, Max, QuerySet
+from django.db.models import Count, FloatField, Func, Max, QuerySet, Sum
 
 from directory.models import Cluster, Company, Membership
 from territories.models import TerritoireIndustrie
@@ -79,20 +79,22 @@ def commune_centres() -> dict[str, tuple[float, float]]:
 
     from territories.models import Commune
 
-    count = Commune.objects.count()
+    # Count and coordinate sums: any reload that adds, removes or moves a commune changes them.
+    agg = Commune.objects.aggregate(n=Count("pk"), lat=Sum("lat"), lon=Sum("lon"))
+    key = (agg["n"], agg["lat"], agg["lon"])
     global _centres
-    if _centres is None or _centres[0] != count:
+    if _centres is None or _centres[0] != key:
         rows = Commune.objects.filter(lat__isnull=False, lon__isnull=False).values_list(
             "code", "lat", "lon"
         )
         _centres = (
-            count,
+            key,
             {code: (round(lat, PRECISION), round(lon, PRECISION)) for code, lat, lon in rows},
         )
     return _centres[1]
 
 
-_centres: tuple[int, dict] | None = None
+_centres: tuple[tuple, dict] | None = None
 
 
 def member_rows(clusters: QuerySet | None) -> list[tuple]:
