@@ -194,7 +194,7 @@
     var map = createBaseMap(node);
     backdrop(map);
     L.circleMarker(ll, CLUSTER_STYLE).addTo(map).bindTooltip(node.dataset.label || "");
-    map.setView(ll, 9);
+    map.setView(ll, 7);
     node.dataset.ready = "1";
   });
 
