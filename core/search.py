@@ -27,14 +27,13 @@ Usage::
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
 from django.db import connection, transaction
-
-from core.text import strip_accents
 
 KINDS = ("cluster", "company")
 PG_CONFIG = "mapster_fr"
@@ -44,6 +43,7 @@ PG_TABLE = "search_document"
 TITLE_WEIGHT = 10.0
 BATCH = 2000
 
+_SEPARATORS = "\u2019\u2018\u00ab\u00bb\u2013\u2014\u2026\u00a0\u202f\u00b7\u201c\u201d"
 _WORD = re.compile(r"[a-z0-9]+")
 _stemmer = snowballstemmer.stemmer("french")
 # The words PostgreSQL's french configuration drops; SQLite drops them from queries
@@ -87,11 +87,28 @@ def _is_pg() -> bool:
 
 
 def fold(text: str) -> str:
-    return strip_accents(text or "").lower().replace("œ", "oe").replace("æ", "ae")
+    """Lower case without accents; NFKD + ASCII encoding keeps it all in C."""
+    folded = (text or "").lower()
+    if folded.isascii():
+        return folded
+    folded = folded.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    # Dropping non-ASCII would glue "l’eau" into one word: separators become spaces.
+    for separator in _SEPARATORS:
+        if separator in folded:
+            folded = folded.replace(separator, " ")
+    return unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
+
+
+def stem(word: str) -> str:
+    # Numbers (SIREN, postcodes) are not words: the pure-Python stemmer is slow and each
+    # one would be a cache miss.
+    if word.isdigit() or len(word) < 3:
+        return word
+    return _stem_word(word)
 
 
 @lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
+def _stem_word(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
@@ -139,21 +156,22 @@ def index(kind: str, pk: int, title: str, body: str = "") -> None:
     index_many(kind, [(pk, title, body)])
 
 
-def index_many(kind: str, documents: Iterable[tuple[int, str, str]]) -> int:
+def index_many(kind: str, documents: Iterable[tuple[int, str, str]], replace=True) -> int:
+    """Write documents; ``replace=False`` skips removing old ones (the index is empty)."""
     count = 0
     with connection.cursor() as cursor:
         batch = []
         for doc in documents:
             batch.append(doc)
             if len(batch) >= BATCH:
-                count += _write(cursor, kind, batch)
+                count += _write(cursor, kind, batch, replace)
                 batch = []
         if batch:
-            count += _write(cursor, kind, batch)
+            count += _write(cursor, kind, batch, replace)
     return count
 
 
-def _write(cursor, kind: str, batch: list[tuple[int, str, str]]) -> int:
+def _write(cursor, kind: str, batch: list[tuple[int, str, str]], replace: bool) -> int:
     if _is_pg():
         cursor.executemany(
             f"INSERT INTO {PG_TABLE} (kind, obj_id, document) VALUES (%s, %s, "
@@ -193,7 +211,7 @@ def rebuild(kind: str) -> int:
     spec = _kind(kind)
     with transaction.atomic():
         clear(kind)
-        count = index_many(kind, spec.documents())
+        count = index_many(kind, spec.documents(), replace=False)
     if not _is_pg():
         with connection.cursor() as cursor:
             cursor.execute(

@@ -23,10 +23,16 @@ def luhn_ok(digits: str) -> bool:
 
 def luhn_complete(body: str) -> str:
     """Append the check digit that makes ``body`` + digit pass Luhn."""
-    for check in "0123456789":
-        if luhn_ok(body + check):
-            return body + check
-    raise AssertionError("unreachable")
+    total = 0
+    # With the check digit appended, the body's last digit sits at an odd position.
+    for i, ch in enumerate(reversed(body)):
+        d = ord(ch) - 48
+        if not i & 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return body + str((10 - total % 10) % 10)
 
 
 def siren_error(siren: str) -> str | None:

@@ -798,7 +798,7 @@ class _MembersImport(_BaseImport):
             stored = existing.get(siren)
             if stored is None:
                 new_companies.append(
-                    Company(
+                    dict(
                         siren=siren,
                         provenance=Provenance.IMPORT,
                         provenance_detail=source,
@@ -813,8 +813,7 @@ class _MembersImport(_BaseImport):
             current = dict(zip(self.COMPANY_FIELDS, stored[1:], strict=True))
             diff = self._merge(current, row, self.COMPANY_FIELDS)
             if diff:
-                obj = Company(pk=stored[0], **{**current, **diff})
-                changed_companies.append(obj)
+                changed_companies.append({"id": stored[0], **current, **diff})
                 company_changed.add(siren)
                 report.change(f"~ entreprise {siren} : " + ", ".join(sorted(diff)))
         report.count("entreprises", "créées", len(new_companies))
@@ -835,15 +834,15 @@ class _MembersImport(_BaseImport):
             current = dict(zip(self.ESTABLISHMENT_FIELDS, stored[1:], strict=True))
             diff = self._merge(current, row, self.ESTABLISHMENT_FIELDS)
             if diff:
-                changed_est.append(Establishment(pk=stored[0], **{**current, **diff}))
+                changed_est.append({"id": stored[0], **current, **diff})
                 est_changed.add(siret)
         report.count("établissements", "créés", len(new_est))
         report.count("établissements", "modifiés", len(changed_est))
 
         if apply:
-            bulk.insert(Company, new_companies)
+            bulk.insert_rows(Company, new_companies)
             bulk.update(Company, changed_companies, self.COMPANY_FIELDS)
-            self.touched = [c.siren for c in new_companies] + sorted(company_changed)
+            self.touched = [c["siren"] for c in new_companies] + sorted(company_changed)
         company_ids = {
             siren: values[0]
             for siren, values in bulk.values_by_key(
@@ -851,10 +850,10 @@ class _MembersImport(_BaseImport):
             ).items()
         }
         if apply:
-            bulk.insert(
+            bulk.insert_rows(
                 Establishment,
                 [
-                    Establishment(
+                    dict(
                         siret=row["siret"],
                         company_id=company_ids[row["siren"]],
                         provenance=Provenance.IMPORT,
@@ -895,7 +894,7 @@ class _MembersImport(_BaseImport):
             elif stored is None:
                 handled.add(key)
                 new_m.append(
-                    Membership(
+                    dict(
                         cluster_id=row["cluster"],
                         company_id=company_ids.get(row["siren"]),
                         establishment_id=est_id,
@@ -916,8 +915,8 @@ class _MembersImport(_BaseImport):
                 )
                 if wanted != (role, started, est):
                     changed_m.append(
-                        Membership(
-                            pk=pk, role=wanted[0], started_on=wanted[1], establishment_id=wanted[2]
+                        dict(
+                            id=pk, role=wanted[0], started_on=wanted[1], establishment_id=wanted[2]
                         )
                     )
                     status[n] = "updated"
@@ -931,7 +930,7 @@ class _MembersImport(_BaseImport):
         report.count("adhésions", "créées", len(new_m))
         report.count("adhésions", "modifiées", len(changed_m))
         if apply:
-            bulk.insert(Membership, new_m)
+            bulk.insert_rows(Membership, new_m)
             bulk.update(Membership, changed_m, ("role", "started_on", "establishment_id"))
 
         counts = Counter(status)

@@ -337,11 +337,11 @@ def _read_communes(b: Bundle, paths: dict, departements, zone_by_code, centres, 
             row["epci_id"] = None
         for pc in row["postal_codes"]:
             b.postal.add((pc, code))
-    placed = sum(1 for c in b.communes.values() if c["lat"] is not None)
-    if b.communes and placed / len(b.communes) < 0.9:
+    placed = sum(1 for code in actual if centres.get(code, (None,))[0] is not None)
+    if placed / len(actual) < 0.9:
         raise ReferenceDataError(
             paths["communes-centres"],
-            f"only {placed} of {len(b.communes)} communes have a centre: wrong file?",
+            f"only {placed} of {len(actual)} communes have a centre: wrong file?",
         )
 
 

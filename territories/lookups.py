@@ -167,6 +167,17 @@ class CommuneIndex:
                 names[code] = normalize_name(name)
         return cls(communes, former, names)
 
+    @classmethod
+    def from_bundle(cls, bundle) -> "CommuneIndex":
+        """An index over a loader bundle, without the database (unsaved Commune objects)."""
+
+        from territories.models import Commune
+
+        communes = {code: Commune(code=code, **row) for code, row in bundle.communes.items()}
+        former = {code: row["commune_id"] for code, row in bundle.former.items()}
+        names = {code: normalize_name(row["name"]) for code, row in bundle.former.items()}
+        return cls(communes, former, names)
+
     def resolve(self, code: str | None):
         """The current commune for an INSEE code, current or former; None if unknown."""
 

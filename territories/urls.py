@@ -1,2 +1,8 @@
+from django.urls import path
+
+from territories import views
+
 app_name = "territories"
-urlpatterns = []
+urlpatterns = [
+    path("sources/", views.sources, name="sources"),
+]

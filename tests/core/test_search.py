@@ -108,3 +108,8 @@ def test_stop_words_alone_do_not_match_everything():
     CompanyFactory(name="Pôle de la mer")
     CompanyFactory(name="Agence du bois")
     assert names(company_search("pôle de la")) == ["Pôle de la mer"]
+
+
+def test_typographic_apostrophes_separate_words():
+    CompanyFactory(name="Traitement de l’eau du Sud")
+    assert names(company_search("eau")) == ["Traitement de l’eau du Sud"]

@@ -27,8 +27,22 @@ class Command(BaseCommand):
         tpl.add_argument("out")
         tpl.add_argument("--kind", choices=importing.KINDS, required=True)
         tpl.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+        poles = sub.add_parser("poles", help="charger les pôles de compétitivité du référentiel")
+        poles.add_argument("--reference-dir", help="remplace MAPSTER_REFERENCE_DIR")
 
     def handle(self, *args, action, **options):
+        if action == "poles":
+            from directory.poles import load_poles
+            from territories.loader import ReferenceDataError, reference_dir
+
+            try:
+                folder = reference_dir(options["reference_dir"])
+            except ReferenceDataError as exc:
+                raise CommandError(str(exc)) from None
+            if not (Path(folder) / "poles-competitivite.csv").exists():
+                raise CommandError(f"poles-competitivite.csv introuvable dans {folder!r}")
+            self.stdout.write(load_poles(folder).summary())
+            return
         if action == "template":
             out = Path(options["out"])
             out.write_bytes(importing.template_file(options["kind"], options["format"]))

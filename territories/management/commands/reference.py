@@ -32,6 +32,10 @@ class Command(BaseCommand):
             raise CommandError(f"Reference load stopped, nothing was written. {exc}") from exc
         for line in report.summary_lines():
             self.stdout.write(line)
+        # Last step: the pôles de compétitivité become directory clusters (idempotent).
+        from directory.poles import load_poles
+
+        self.stdout.write(load_poles(loader.reference_dir(options.get("reference_dir"))).summary())
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         self.stdout.write(
