@@ -86,6 +86,8 @@ class Bundle:
     filieres: dict = field(default_factory=dict)
     naf: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+    # The départements a filtered load covers: rows of other départements are kept.
+    scope: frozenset = frozenset()
 
 
 @dataclass
@@ -397,7 +399,7 @@ def read_bundle(ref=None, cog=None, naf=None, departements=None) -> Bundle:
 
     paths = _paths(reference_dir(ref), cog_dir(cog), naf_dir(naf))
     departements = set(departements or ())
-    b = Bundle()
+    b = Bundle(scope=frozenset(departements))
     b.sources = _read_sources(paths)
     _read_regions_and_departements(b, paths)
     unknown = departements - set(b.departements)
@@ -486,7 +488,8 @@ def _write(b: Bundle, report: LoadReport, progress: bool) -> None:
         plans[label] = plan(model, desired, fields_of(desired))
         apply_writes(plans[label], report.table(label), progress, label)
 
-    commune_plan = plan(Commune, b.communes, fields_of(b.communes))
+    scoped = Commune.objects.filter(departement__in=b.scope) if b.scope else None
+    commune_plan = plan(Commune, b.communes, fields_of(b.communes), queryset=scoped)
     # Cities before their arrondissements.
     apply_writes(
         commune_plan,
@@ -495,7 +498,8 @@ def _write(b: Bundle, report: LoadReport, progress: bool) -> None:
         "communes",
         order=lambda code: (b.communes[code]["kind"] != "commune", code),
     )
-    former_plan = plan(FormerCommuneCode, b.former, fields_of(b.former))
+    scoped = FormerCommuneCode.objects.filter(commune__departement__in=b.scope) if b.scope else None
+    former_plan = plan(FormerCommuneCode, b.former, fields_of(b.former), queryset=scoped)
     apply_writes(former_plan, report.table("former commune codes"), progress, "former codes")
     apply_deletes(former_plan, report.table("former commune codes"))
 
@@ -508,10 +512,13 @@ def _write(b: Bundle, report: LoadReport, progress: bool) -> None:
             report.warnings.append(
                 f"{len(orphans)} communes disappeared without a successor: {orphans[:10]}"
             )
-    sync_pairs(PostalCode, "code", "commune_id", b.postal, report.table("postal codes"))
+    in_scope = {"commune__departement__in": b.scope} if b.scope else None
+    sync_pairs(PostalCode, "code", "commune_id", b.postal, report.table("postal codes"), in_scope)
     # Arrondissements before cities, then the tables communes point at.
     commune_plan.delete = sorted(vanished, key=lambda c: (len(c), c), reverse=True)
     apply_deletes(commune_plan, report.table("communes"))
+    if b.scope:
+        plans["EPCI"].delete = []  # EPCI of other départements are out of scope
     for label in reversed([s[0] for s in steps]):
         apply_deletes(plans[label], report.table(label))
 
@@ -522,10 +529,12 @@ def _write(b: Bundle, report: LoadReport, progress: bool) -> None:
         report.table("territoires d'industrie"),
     )
     ids = dict(TerritoireIndustrie.objects.values_list("slug", "pk"))
-    for attr, pairs, label in (
-        ("departements", b.ti_departements, "TI départements"),
-        ("communes", b.ti_communes, "TI communes"),
-        ("epcis", b.ti_epcis, "TI EPCI"),
+    # A filtered load sees only part of each TI's communes, so it cannot tell
+    # which member EPCI are gone: it only adds them.
+    for attr, pairs, label, scope, delete in (
+        ("departements", b.ti_departements, "TI départements", None, True),
+        ("communes", b.ti_communes, "TI communes", in_scope, True),
+        ("epcis", b.ti_epcis, "TI EPCI", None, not b.scope),
     ):
         through = getattr(TerritoireIndustrie, attr).through
         target = next(
@@ -534,7 +543,17 @@ def _write(b: Bundle, report: LoadReport, progress: bool) -> None:
             if f.is_relation and f.related_model is not TerritoireIndustrie
         )
         wanted = {(ids[slug], code) for slug, code in pairs}
-        sync_pairs(through, "territoireindustrie_id", target, wanted, report.table(label))
+        sync_pairs(
+            through,
+            "territoireindustrie_id",
+            target,
+            wanted,
+            report.table(label),
+            scope,
+            delete,
+            progress=progress,
+            label=label,
+        )
 
     filiere_plan = plan(Filiere, b.filieres, fields_of(b.filieres))
     apply_writes(filiere_plan, report.table("filières"), progress, "filières")

@@ -181,9 +181,7 @@ class CommuneIndex:
     def resolve(self, code: str | None):
         """The current commune for an INSEE code, current or former; None if unknown."""
 
-        code = (code or "").strip().upper()
-        if len(code) == 4 and code.isdigit():
-            code = "0" + code  # spreadsheets drop the leading zero
+        code = _clean_code(code)
         commune = self.communes.get(code)
         if commune is None and code in self.former:
             commune = self.communes.get(self.former[code])
@@ -229,6 +227,13 @@ class CommuneIndex:
         return None
 
 
+def _clean_code(code) -> str:
+    code = str(code or "").strip().upper()
+    if len(code) == 4 and code.isdigit():
+        code = "0" + code  # spreadsheets drop the leading zero
+    return code
+
+
 def _departement_of_postal(postal_code: str) -> tuple[str, ...]:
     if len(postal_code) != 5:
         return ()
@@ -244,7 +249,7 @@ def resolve_commune(code: str | None):
 
     from territories.models import Commune, FormerCommuneCode
 
-    code = (code or "").strip().upper()
+    code = _clean_code(code)
     commune = Commune.objects.filter(code=code).first()
     if commune is None:
         former = FormerCommuneCode.objects.select_related("commune").filter(code=code).first()

@@ -126,15 +126,30 @@ def apply_deletes(p: Plan, change: TableChange) -> None:
     change.deleted += len(p.delete)
 
 
-def sync_pairs(model, left: str, right: str, wanted: set, change: TableChange, scope=None):
+def sync_pairs(
+    model,
+    left: str,
+    right: str,
+    wanted: set,
+    change: TableChange,
+    scope=None,
+    delete=True,
+    progress=False,
+    label="",
+):
     """Sync a two-column table (M2M through table, postal codes) keyed by the pair."""
 
     queryset = model.objects.all() if scope is None else model.objects.filter(**scope)
     existing = {(a, b): pk for pk, a, b in queryset.values_list("pk", left, right).order_by()}
     to_create = sorted(wanted - set(existing))
-    to_delete = [existing[k] for k in set(existing) - wanted]
-    for chunk in _batches(to_delete, 500):
-        model.objects.filter(pk__in=chunk).delete()
-    insert_rows(model, [{left: a, right: b} for a, b in to_create])
+    to_delete = [existing[k] for k in set(existing) - wanted] if delete else []
+    total = len(to_create) + len(to_delete)
+    with tqdm(total=total, desc=label, unit="row", disable=not progress, leave=False) as bar:
+        for chunk in _batches(to_delete, 500):
+            model.objects.filter(pk__in=chunk).delete()
+            bar.update(len(chunk))
+        for chunk in _batches(to_create, 5000):
+            insert_rows(model, [{left: a, right: b} for a, b in chunk])
+            bar.update(len(chunk))
     change.created += len(to_create)
     change.deleted += len(to_delete)

@@ -281,3 +281,11 @@ def test_new_vintage_repoints_references_to_the_successor(db, next_vintage):
     # A company registered under the pre-merger code still finds today's commune.
     assert resolve_commune(company.commune_id).name == "Blagnac"
     assert load(cog=next_vintage, departements=["31"]).changes == 0
+
+
+def test_departement_filtered_load_leaves_other_departements_alone(reference):
+    before = _table_counts()
+    report = load(departements=["31"])
+    assert report.changes == 0
+    assert _table_counts() == before
+    assert Commune.objects.filter(departement="33").count() > 500

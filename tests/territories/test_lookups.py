@@ -129,6 +129,7 @@ def test_resolve_region_one_off_returns_region_objects(reference):
 def test_resolve_commune_by_current_and_former_code(reference):
     assert resolve_commune("31555").name == "Toulouse"
     assert resolve_commune("69232").code == "69123"  # merged into Lyon
+    assert resolve_commune(" 31555 ").code == "31555"
     assert resolve_commune("99999") is None
     assert resolve_commune("") is None
 
