@@ -15,15 +15,17 @@ from typing import Annotated, Any, Literal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from ninja import Field, Query, Router, Schema
 from ninja import Path as PathParam
 from ninja.errors import HttpError
+from pydantic import model_validator
 
 from accounts import permissions as perms
 from accounts.tokens import TokenAuth, request_user
 from activities.models import Filiere, NafCode
 from directory import audit
+from directory.filters import ClusterFilter, CompanyFilter, member_count
 from directory.listing import (
     clean,
     filter_clusters,
@@ -174,7 +176,7 @@ class ClusterPage(Schema):
     page: int
     pages: int
     page_size: int
-    results: list[ClusterOut]
+    items: list[ClusterOut]
 
 
 class CompanyPage(Schema):
@@ -182,7 +184,7 @@ class CompanyPage(Schema):
     page: int
     pages: int
     page_size: int
-    results: list[CompanyOut]
+    items: list[CompanyOut]
 
 
 class EstablishmentPage(Schema):
@@ -190,7 +192,7 @@ class EstablishmentPage(Schema):
     page: int
     pages: int
     page_size: int
-    results: list[EstablishmentOut]
+    items: list[EstablishmentOut]
 
 
 class MembershipPage(Schema):
@@ -198,7 +200,7 @@ class MembershipPage(Schema):
     page: int
     pages: int
     page_size: int
-    results: list[MembershipOut]
+    items: list[MembershipOut]
 
 
 class Geometry(Schema):
@@ -246,6 +248,8 @@ class Paging(Schema):
 
 class ClusterFilters(Paging):
     q: _Param = ""
+    sort: Literal["name", "-members", "kind", "-updated", "relevance"] | None = None
+    ti: _Param = ""
     kind: ClusterKind | None = None
     filiere: _Param = ""
     region: _Param = ""
@@ -259,6 +263,8 @@ class ClusterFilters(Paging):
 
 class CompanyFilters(Paging):
     q: _Param = ""
+    sort: _Param = ""
+    headcount: _Param = ""
     kind: ClusterKind | None = None
     filiere: _Param = ""
     region: _Param = ""
@@ -304,7 +310,18 @@ class GeoLimit(Schema):
 # Write schemas ----------------------------------------------------------------------
 
 
-class ClusterCreate(Schema):
+class WriteSchema(Schema):
+    @model_validator(mode="before")
+    @classmethod
+    def _json_object(cls, data):
+        # ninja's Schema reads attributes from any object, so a JSON list or scalar
+        # would otherwise pass as "no field sent".
+        if not isinstance(getattr(data, "_obj", data), dict):
+            raise ValueError("Le corps de la requête doit être un objet JSON.")
+        return data
+
+
+class ClusterCreate(WriteSchema):
     slug: Slug
     name: _text(200, min_length=1)
     acronym: _text(40) = ""
@@ -323,7 +340,7 @@ class ClusterCreate(Schema):
     visibility: Visibility = Cluster.Visibility.PUBLIC
 
 
-class ClusterUpdate(Schema):
+class ClusterUpdate(WriteSchema):
     """Only the fields sent change (PATCH)."""
 
     name: _text(200, min_length=1) = None
@@ -343,7 +360,7 @@ class ClusterUpdate(Schema):
     visibility: Visibility = None
 
 
-class CompanyUpdate(Schema):
+class CompanyUpdate(WriteSchema):
     name: _text(250, min_length=1) = None
     naf: Code | None = None
     commune: Code | None = None
@@ -353,7 +370,7 @@ class CompanyUpdate(Schema):
     offer: _text(20_000) = None
 
 
-class MembershipCreate(Schema):
+class MembershipCreate(WriteSchema):
     cluster: Slug
     company: Siren
     establishment: Siret | None = None
@@ -361,7 +378,7 @@ class MembershipCreate(Schema):
     started_on: datetime.date | None = None
 
 
-class MembershipUpdate(Schema):
+class MembershipUpdate(WriteSchema):
     establishment: Siret | None = None
     role: MemberRole = None
     started_on: datetime.date | None = None
@@ -383,7 +400,7 @@ def _page(qs: QuerySet, paging: Paging, serialize) -> dict:
         "page": paging.page,
         "pages": max(1, math.ceil(count / size)),
         "page_size": size,
-        "results": [serialize(r) for r in rows],
+        "items": [serialize(r) for r in rows],
     }
 
 
@@ -648,26 +665,69 @@ def _apply_cluster(cluster: Cluster, data: dict) -> tuple[list | None, list | No
     return regions, filieres
 
 
+def _page_params(request, filters) -> QueryDict:
+    """The query string as the pages read it (directory.filters), cleaned of NULs.
+
+    Parameters may be repeated to OR values, as on the pages; `territoire` is the
+    API's name for the pages' `ti`.
+    """
+
+    params = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        params.setlist(key, [clean(v) for v in values])
+    if "territoire" in params and "ti" not in params:
+        params.setlist("ti", params.getlist("territoire"))
+    params.pop("demo", None)
+    if getattr(filters, "demo", None) is not None:
+        params["demo"] = "1" if filters.demo else "0"
+    return params
+
+
+def _filtered_clusters(request, user, filters: ClusterFilters) -> QuerySet:
+    """Visible clusters through the pages' ClusterFilter, then the API-only filters."""
+
+    qs = ClusterFilter(_page_params(request, filters), perms.visible_clusters(user)).queryset()
+    if filters.naf or filters.company:
+        qs = filter_clusters(qs, naf=filters.naf, company=filters.company)
+    return qs
+
+
+def _filtered_companies(request, user, filters: CompanyFilters, base: QuerySet) -> QuerySet:
+    clusters = perms.visible_clusters(user)
+    params = _page_params(request, filters)
+    wanted = params.getlist("cluster")
+    params.pop("cluster", None)
+    qs = CompanyFilter(params, base).queryset()
+    if wanted:
+        # Only through clusters the reader may see: a hidden cluster's members stay hidden.
+        qs = qs.filter(
+            pk__in=Membership.objects.filter(
+                cluster__in=clusters.filter(slug__in=wanted).values("pk")
+            ).values("company_id")
+        )
+    return filter_companies(
+        qs,
+        clusters=clusters,
+        kind=filters.kind or "",
+        territoire=filters.territoire,
+        label=filters.label,
+        active=filters.active,
+        demo=filters.demo,
+    )
+
+
 # Clusters ---------------------------------------------------------------------------
 
 
 @router.get("/clusters", response={200: ClusterPage, **READ_ERRORS}, summary="List clusters")
 def list_clusters(request, filters: Query[ClusterFilters]):
     user = _reader(request)
-    qs = _cluster_qs(user).prefetch_related("contacts")
-    qs = filter_clusters(
-        qs,
-        kind=filters.kind or "",
-        filiere=filters.filiere,
-        region=filters.region,
-        departement=filters.departement,
-        territoire=filters.territoire,
-        label=filters.label,
-        naf=filters.naf,
-        company=filters.company,
-        demo=filters.demo,
+    qs = (
+        _filtered_clusters(request, user, filters)
+        .select_related("commune", "main_filiere")
+        .prefetch_related("regions", "filieres", "contacts")
+        .annotate(member_count=member_count())
     )
-    qs = search(qs, "cluster", filters.q)
     return _page(qs, filters, lambda c: _cluster_out(c, user))
 
 
@@ -679,19 +739,8 @@ def list_clusters(request, filters: Query[ClusterFilters]):
 )
 def clusters_geojson(request, filters: Query[ClusterFilters]):
     user = _reader(request)
-    qs = filter_clusters(
-        perms.visible_clusters(user),
-        kind=filters.kind or "",
-        filiere=filters.filiere,
-        region=filters.region,
-        departement=filters.departement,
-        territoire=filters.territoire,
-        label=filters.label,
-        naf=filters.naf,
-        company=filters.company,
-        demo=filters.demo,
-    )
-    qs = search(qs, "cluster", filters.q).annotate(member_count=Count("memberships"))
+    qs = Cluster.objects.filter(pk__in=_filtered_clusters(request, user, filters).values("pk"))
+    qs = qs.annotate(member_count=member_count())
     rows = qs.order_by("name", "pk").values_list(
         "commune__lat", "commune__lon", "slug", "name", "acronym", "kind", "member_count", "is_demo"
     )
@@ -780,21 +829,7 @@ def update_cluster(request, slug: str, payload: ClusterUpdate):
 def list_companies(request, filters: Query[CompanyFilters]):
     user = _reader(request)
     clusters = perms.visible_clusters(user)
-    qs = filter_companies(
-        _company_qs(),
-        clusters=clusters,
-        kind=filters.kind or "",
-        filiere=filters.filiere,
-        region=filters.region,
-        departement=filters.departement,
-        territoire=filters.territoire,
-        label=filters.label,
-        naf=filters.naf,
-        cluster=filters.cluster,
-        active=filters.active,
-        demo=filters.demo,
-    )
-    qs = search(qs, "company", filters.q)
+    qs = _filtered_companies(request, user, filters, _company_qs())
     visible = set(clusters.values_list("pk", flat=True))
     return _page(qs, filters, lambda c: _company_out(c, visible))
 
@@ -807,23 +842,9 @@ def list_companies(request, filters: Query[CompanyFilters]):
 )
 def companies_geojson(request, filters: Query[CompanyFilters], geo: Query[GeoLimit]):
     user = _reader(request)
-    qs = filter_companies(
-        Company.objects.all(),
-        clusters=perms.visible_clusters(user),
-        kind=filters.kind or "",
-        filiere=filters.filiere,
-        region=filters.region,
-        departement=filters.departement,
-        territoire=filters.territoire,
-        label=filters.label,
-        naf=filters.naf,
-        cluster=filters.cluster,
-        active=filters.active,
-        demo=filters.demo,
-    )
-    qs = search(qs, "company", filters.q)
+    qs = _filtered_companies(request, user, filters, Company.objects.all())
     count = qs.count()
-    rows = qs.order_by("name", "pk").values_list(
+    rows = qs.values_list(
         "lat", "lon", "commune__lat", "commune__lon", "siren", "name", "naf_id",
         "headcount_band", "is_demo",
     )[: geo.limit]  # fmt: skip

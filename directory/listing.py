@@ -21,27 +21,32 @@ def clean(value) -> str:
     return str(value).replace("\x00", "").strip()
 
 
+# core.search querysets cannot be used as subqueries; the best company matches are
+# materialised instead, bounded below SQLite's limit on query parameters.
+_MAX_COMPANY_HITS = 10_000
+
+
 def search(qs: QuerySet, kind: str, query: str) -> QuerySet:
-    """Full-text search through core.search when available, else a plain icontains."""
+    """Full-text search through core.search; establishments (not indexed there) match
+    their SIRET, their own name or their company's indexed text."""
+
+    from core.search import filter_queryset
 
     query = clean(query)
     if not query:
         return qs
-    try:
-        from core.search import filter_queryset
-    except ImportError:
-        filter_queryset = None
-    if filter_queryset is not None:
+    if kind in ("cluster", "company"):
         return filter_queryset(qs, kind, query)
-    if kind == "cluster":
-        return qs.filter(Q(name__icontains=query) | Q(acronym__icontains=query) | Q(siren=query))
-    if kind == "company":
-        return qs.filter(Q(name__icontains=query) | Q(siren=query))
     if kind == "establishment":
+        from directory.models import Company
+
+        companies = filter_queryset(Company.objects.all(), "company", query)
         return qs.filter(
-            Q(name__icontains=query) | Q(siret=query) | Q(company__name__icontains=query)
+            Q(siret=query)
+            | Q(name__icontains=query)
+            | Q(company_id__in=list(companies.values_list("pk", flat=True)[:_MAX_COMPANY_HITS]))
         )
-    return qs
+    raise ValueError(f"unknown search kind {kind!r}")
 
 
 def _naf_q(prefix: str, field: str) -> Q:

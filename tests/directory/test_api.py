@@ -18,11 +18,11 @@ def test_cluster_list_paginates_with_total_count(client, settings):
     for _ in range(5):
         ClusterFactory()
     body = client.get("/api/v1/clusters").json()
-    assert body["count"] == 5 and body["pages"] == 3 and len(body["results"]) == 2
+    assert body["count"] == 5 and body["pages"] == 3 and len(body["items"]) == 2
     last = client.get("/api/v1/clusters?page=3").json()
-    assert len(last["results"]) == 1
+    assert len(last["items"]) == 1
     beyond = client.get("/api/v1/clusters?page=9").json()
-    assert beyond["results"] == [] and beyond["count"] == 5
+    assert beyond["items"] == [] and beyond["count"] == 5
 
 
 def test_cluster_filters_match_kind_label_filiere_and_company(client, two_clusters):
@@ -30,7 +30,7 @@ def test_cluster_filters_match_kind_label_filiere_and_company(client, two_cluste
     pole = ClusterFactory(kind=Cluster.Kind.POLE, main_filiere=filiere)
 
     def slugs(query):
-        return {c["slug"] for c in client.get(f"/api/v1/clusters?{query}").json()["results"]}
+        return {c["slug"] for c in client.get(f"/api/v1/clusters?{query}").json()["items"]}
 
     assert slugs("kind=pole") == {pole.slug}
     assert slugs("label=pole") == {"aero-sud"}
@@ -46,7 +46,7 @@ def test_company_filters_by_cluster_and_naf(client, two_clusters):
     company = two_clusters["a_member"].company
     company.naf = naf
     company.save()
-    rows = client.get("/api/v1/companies?cluster=aero-sud").json()["results"]
+    rows = client.get("/api/v1/companies?cluster=aero-sud").json()["items"]
     assert [r["siren"] for r in rows] == [company.siren]
     assert rows[0]["clusters"] == ["aero-sud"]
     by_naf = client.get("/api/v1/companies?naf=30.3").json()
