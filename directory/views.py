@@ -108,7 +108,7 @@ def cluster_list(request):
     page = _page(request, qs, PAGE_SIZE)
     context = {
         "filter": flt,
-        "facets": flt.facets(),
+        "facets": flt.facets(scope=_scope(request.user)),
         "page": page,
         "sorts": _cluster_sort_choices(flt.q),
         "querystring": filters.querystring(request.GET),
@@ -118,6 +118,15 @@ def cluster_list(request):
     }
     template = "directory/_cluster_results.html" if _is_htmx(request) else "directory/clusters.html"
     return render(request, template, context)
+
+
+def _scope(user) -> str:
+    """What a user may see, as a cache key part: same key, same visible clusters."""
+
+    if permissions.is_operator(user):
+        return "operator"
+    managed = ",".join(map(str, sorted(permissions.managed_cluster_ids(user))))
+    return f"{managed}:{'auth' if user.is_authenticated else 'anon'}"
 
 
 def _cluster_sort_choices(query: str):
@@ -363,15 +372,8 @@ def _map_clusters(request):
 @require_GET
 def map_points(request):
     clusters, _filtered = _map_clusters(request)
-    # The cache key holds the filters and what the user may see (visibility scope).
-    scope = (
-        "operator"
-        if permissions.is_operator(request.user)
-        else ",".join(map(str, sorted(permissions.managed_cluster_ids(request.user))))
-        + (":auth" if request.user.is_authenticated else ":anon")
-    )
     params = sorted((k, v) for k, v in request.GET.lists() if k != "_")
-    body = mapdata.cached_points_json(f"{scope}|{params}", clusters, clusters)
+    body = mapdata.cached_points_json(f"{_scope(request.user)}|{params}", clusters, clusters)
     response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = "private, max-age=60"
     return response
