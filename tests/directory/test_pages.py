@@ -252,3 +252,12 @@ def test_manager_sees_import_link_for_their_cluster(client, scene):
     assert 'href="/annuaire/aerospace-valley/modifier/"' in html
     assert "Importer des adhérents" in html
     assert "modifier" not in client.get("/annuaire/agri-sud/").content.decode()
+
+
+def test_searching_sorts_by_relevance_unless_another_sort_is_chosen(client, scene):
+    html = client.get("/annuaire/?q=aeronautique&sort=").content.decode()
+    assert '<option value="" selected>Pertinence</option>' in html
+    html = client.get("/annuaire/?q=aeronautique&sort=name").content.decode()
+    assert '<option value="name" selected>Nom (A à Z)</option>' in html
+    html = client.get("/annuaire/").content.decode()
+    assert '<option value="" selected>Nom (A à Z)</option>' in html
