@@ -261,3 +261,11 @@ def test_searching_sorts_by_relevance_unless_another_sort_is_chosen(client, scen
     assert '<option value="name" selected>Nom (A à Z)</option>' in html
     html = client.get("/annuaire/").content.decode()
     assert '<option value="" selected>Nom (A à Z)</option>' in html
+
+
+def test_ticked_facet_values_come_first_and_stay_visible_without_results(client, scene):
+    response = client.get("/annuaire/?region=75&kind=pole")
+    assert slugs(response) == []
+    counts = facet_counts(response, "region")
+    assert list(counts)[0] == "75"
+    assert facet_counts(response, "kind")["pole"] == 0
