@@ -135,6 +135,13 @@ def values_by_key(queryset, key: str, keys: Iterable[str], *fields: str) -> dict
     """``{key: (field values…)}`` for the given natural keys, queried in chunks."""
     result = {}
     keys = list(keys)
+    if len(keys) > 5000:
+        # One scan of the table beats hundreds of IN (…) queries for large files.
+        wanted = set(keys)
+        for row in queryset.values_list(key, *fields).order_by().iterator(chunk_size=20_000):
+            if row[0] in wanted:
+                result[row[0]] = row[1:]
+        return result
     for chunk in _chunks(keys, 900):
         for row in queryset.filter(**{f"{key}__in": chunk}).values_list(key, *fields):
             result[row[0]] = row[1:]

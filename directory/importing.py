@@ -451,15 +451,28 @@ _CLUSTER_KINDS = {
 }
 
 
+_FAST_URL = re.compile(
+    r"^https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?(?::\d{1,5})?(?:[/?#]\S*)?$",
+    re.IGNORECASE,
+)
+_FAST_EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"
+    r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+    re.IGNORECASE,
+)
+
+
 def clean_url(value: str) -> tuple[str, str | None]:
     if not value:
         return "", None
     if not value.lower().startswith(("http://", "https://")):
         value = "https://" + value
-    try:
-        _url_validator(value)
-    except ValidationError:
-        return "", "adresse web invalide"
+    # The common shape is checked by one regex; anything else (IDN, IP) by Django's.
+    if not _FAST_URL.match(value):
+        try:
+            _url_validator(value)
+        except ValidationError:
+            return "", "adresse web invalide"
     if len(value) > 300:
         return "", "adresse web trop longue (300 caractères au plus)"
     return value, None
@@ -468,10 +481,11 @@ def clean_url(value: str) -> tuple[str, str | None]:
 def clean_email(value: str) -> tuple[str, str | None]:
     if not value:
         return "", None
-    try:
-        validate_email(value)
-    except ValidationError:
-        return "", "adresse e-mail invalide"
+    if not _FAST_EMAIL.match(value):
+        try:
+            validate_email(value)
+        except ValidationError:
+            return "", "adresse e-mail invalide"
     return value.lower(), None
 
 
@@ -603,11 +617,17 @@ def import_file(
                     "pruned": report.pruned,
                 },
             )
-    if apply and job.touched:
-        # Bulk writes bypass the signals: re-index just the companies written.
+    if apply and (job.touched or job.created_sirens):
+        # Bulk writes bypass the signals: index just the companies written; new ones
+        # have no document to replace.
         from directory.search_documents import company_documents
 
-        search.index_many("company", company_documents(sirens=job.touched))
+        if job.created_sirens:
+            search.index_many(
+                "company", company_documents(sirens=job.created_sirens), replace=False
+            )
+        if job.touched:
+            search.index_many("company", company_documents(sirens=job.touched))
     if job.rejected:
         report.rejected = len(job.rejected)
         if rejects_path is None:
@@ -630,6 +650,7 @@ class _BaseImport:
         self.rejected: list[tuple[int, str]] = []
         self.valid: list[dict] = []
         self.touched: list[str] = []  # SIRENs whose search document must be rewritten
+        self.created_sirens: list[str] = []  # SIRENs of new companies, to index
 
     def _bar(self, total, desc):
         return tqdm(total=total, desc=desc, unit=" lignes", disable=not self.progress, leave=False)
@@ -842,7 +863,8 @@ class _MembersImport(_BaseImport):
         if apply:
             bulk.insert_rows(Company, new_companies)
             bulk.update(Company, changed_companies, self.COMPANY_FIELDS)
-            self.touched = [c["siren"] for c in new_companies] + sorted(company_changed)
+            self.created_sirens = [c["siren"] for c in new_companies]
+            self.touched = sorted(company_changed)
         company_ids = {
             siren: values[0]
             for siren, values in bulk.values_by_key(

@@ -55,6 +55,13 @@ def company_document(company: Company) -> tuple[int, str, str]:
 def company_documents(sirens=None):
     """Documents of every company, or of the given SIRENs only (queried in chunks)."""
     fields = ("pk", "name", "siren", "naf__label", "commune__name", "offer")
+    if sirens is not None and len(sirens) > 5000:
+        wanted = set(sirens)
+        rows = Company.objects.values_list(*fields).order_by()
+        for pk, name, siren, naf, commune, offer in rows.iterator(chunk_size=CHUNK):
+            if siren in wanted:
+                yield pk, _join(name, siren), _join(naf, commune, offer)
+        return
     if sirens is None:
         batches = [Company.objects.values_list(*fields).order_by()]
     else:
