@@ -4,9 +4,10 @@ from django.conf import settings
 from django.db.models import Count
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from activities.models import Filiere, NafCode
+from territories.api_types import Pagination, Text
 
 router = Router(tags=["activities"])
 PAGE_SIZE = settings.MAPSTER_API_PAGE_SIZE
@@ -22,13 +23,13 @@ class NafOut(Schema):
 
 class NafFilter(Schema):
     level: int | None = Field(None, ge=1, le=5, description="1 section … 5 sous-classe")
-    parent: str | None = None
-    filiere: str | None = None
-    q: str | None = None
+    parent: Text | None = None
+    filiere: Text | None = None
+    q: Text | None = None
 
 
 @router.get("/naf", response=list[NafOut], summary="NAF rev. 2 codes, all five levels")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def naf_codes(request, filters: Query[NafFilter]):
     qs = NafCode.objects.all()
     if filters.level:
@@ -43,7 +44,7 @@ def naf_codes(request, filters: Query[NafFilter]):
 
 
 @router.get("/naf/{code}", response=NafOut, summary="One NAF code (e.g. 30.30Z, 30.3, C)")
-def naf_code(request, code: str):
+def naf_code(request, code: Text):
     naf = NafCode.objects.filter(code=code.strip().upper()).first()
     if naf is None:
         raise Http404(f"Unknown NAF code {code!r}.")
@@ -59,13 +60,13 @@ class FiliereOut(Schema):
 
 
 @router.get("/filieres", response=list[FiliereOut], summary="The 18 filières of the report")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def filieres(request):
     return Filiere.objects.annotate(n_naf=Count("naf_codes")).order_by("position")
 
 
 @router.get("/filieres/{slug}", response=FiliereOut, summary="One filière")
-def filiere(request, slug: str):
+def filiere(request, slug: Text):
     f = Filiere.objects.annotate(n_naf=Count("naf_codes")).filter(slug=slug).first()
     if f is None:
         raise Http404(f"Unknown filière {slug!r}.")

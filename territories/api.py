@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from core.text import normalize_name
+from territories.api_types import Pagination, Text
 from territories.geo import boundaries
 from territories.lookups import resolve_commune
 from territories.models import EPCI, Commune, Departement, Region, TerritoireIndustrie, ZoneEmploi
@@ -129,13 +130,13 @@ class TerritoireDetail(TerritoireOut):
 
 
 @router.get("/regions", response=list[RegionOut], summary="Régions (metro and DROM)")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def regions(request):
     return Region.objects.annotate(n_departements=Count("departements")).order_by("code")
 
 
 @router.get("/regions/{code}", response=RegionOut, summary="One région by INSEE code")
-def region(request, code: str):
+def region(request, code: Text):
     r = Region.objects.annotate(n_departements=Count("departements")).filter(code=code).first()
     if r is None:
         raise Http404(f"Unknown région code {code!r}.")
@@ -143,11 +144,11 @@ def region(request, code: str):
 
 
 class DepartementFilter(Schema):
-    region: str | None = None
+    region: Text | None = None
 
 
 @router.get("/departements", response=list[DepartementOut], summary="Départements")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def departements(request, filters: Query[DepartementFilter]):
     qs = Departement.objects.order_by("code")
     if filters.region:
@@ -156,7 +157,7 @@ def departements(request, filters: Query[DepartementFilter]):
 
 
 @router.get("/departements/{code}", response=DepartementOut, summary="One département")
-def departement(request, code: str):
+def departement(request, code: Text):
     d = Departement.objects.filter(code=code.upper()).first()
     if d is None:
         raise Http404(f"Unknown département code {code!r}.")
@@ -164,12 +165,12 @@ def departement(request, code: str):
 
 
 class EpciFilter(Schema):
-    q: str | None = None
-    departement: str | None = None
+    q: Text | None = None
+    departement: Text | None = None
 
 
 @router.get("/epci", response=list[EpciOut], summary="EPCI à fiscalité propre")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def epcis(request, filters: Query[EpciFilter]):
     qs = EPCI.objects.all()
     if filters.departement:
@@ -184,7 +185,7 @@ def epcis(request, filters: Query[EpciFilter]):
 
 
 @router.get("/epci/{siren}", response=EpciOut, summary="One EPCI by SIREN")
-def epci(request, siren: str):
+def epci(request, siren: Text):
     e = EPCI.objects.annotate(n_communes=Count("communes")).filter(siren=siren).first()
     if e is None:
         raise Http404(f"Unknown EPCI SIREN {siren!r}.")
@@ -192,13 +193,13 @@ def epci(request, siren: str):
 
 
 class CommuneFilter(Schema):
-    code: str | None = None
-    q: str | None = None
-    departement: str | None = None
+    code: Text | None = None
+    q: Text | None = None
+    departement: Text | None = None
 
 
 @router.get("/communes", response=list[CommuneOut], summary="Communes and arrondissements")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def communes(request, filters: Query[CommuneFilter]):
     qs = Commune.objects.defer("programmes").order_by("code")
     if filters.code:
@@ -216,7 +217,7 @@ def communes(request, filters: Query[CommuneFilter]):
     response=CommuneDetail,
     summary="One commune by INSEE code; a former code gives today's commune",
 )
-def commune(request, code: str):
+def commune(request, code: Text):
     c = resolve_commune(code)
     if c is None:
         raise Http404(f"Unknown commune code {code!r}.")
@@ -224,13 +225,13 @@ def commune(request, code: str):
 
 
 @router.get("/zones-emploi", response=list[ZoneEmploiOut], summary="Zones d'emploi 2020")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def zones_emploi(request):
     return ZoneEmploi.objects.annotate(n_communes=Count("communes")).order_by("code")
 
 
 @router.get("/zones-emploi/{code}", response=ZoneEmploiOut, summary="One zone d'emploi")
-def zone_emploi(request, code: str):
+def zone_emploi(request, code: Text):
     z = ZoneEmploi.objects.annotate(n_communes=Count("communes")).filter(code=code).first()
     if z is None:
         raise Http404(f"Unknown zone d'emploi code {code!r}.")
@@ -238,15 +239,15 @@ def zone_emploi(request, code: str):
 
 
 class TerritoireFilter(Schema):
-    generation: str | None = None
-    region: str | None = None
-    q: str | None = None
+    generation: Text | None = None
+    region: Text | None = None
+    q: Text | None = None
 
 
 @router.get(
     "/territoires-industrie", response=list[TerritoireOut], summary="Territoires d'industrie"
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def territoires(request, filters: Query[TerritoireFilter]):
     qs = TerritoireIndustrie.objects.annotate(n_communes=Count("communes"))
     if filters.generation:
@@ -263,7 +264,7 @@ def territoires(request, filters: Query[TerritoireFilter]):
     response=TerritoireDetail,
     summary="One Territoire d'industrie with its départements, EPCI and communes",
 )
-def territoire(request, slug: str):
+def territoire(request, slug: Text):
     t = TerritoireIndustrie.objects.annotate(n_communes=Count("communes")).filter(slug=slug)
     t = t.first()
     if t is None:

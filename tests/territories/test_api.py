@@ -100,3 +100,79 @@ def test_territoires_industrie_list_filters_and_detail(client):
 def test_invalid_pagination_is_a_422_json(client):
     data = get(client, "/api/v1/communes?page=0", 422)
     assert data["detail"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/communes/%00",
+        "/api/v1/communes?q=%00",
+        "/api/v1/epci?departement=%00",
+        "/api/v1/territoires-industrie/%00",
+        "/api/v1/naf?parent=%00",
+        "/api/v1/filieres/%00",
+        "/api/v1/communes?page=99999999999999999999",
+    ],
+)
+def test_malformed_input_is_a_422_json_not_a_500(client, url):
+    data = get(client, url, 422)
+    assert data["detail"] == "Invalid request."
+
+
+def test_page_size_is_capped(client):
+    data = get(client, "/api/v1/communes?page_size=100000")
+    assert data["count"] > 2000
+    assert len(data["items"]) == 100
+
+
+NASTY = [
+    "",
+    " ",
+    "%00",
+    "'",
+    '"',
+    "%",
+    "_",
+    "é",
+    "-1",
+    "1e309",
+    "99999999999999999999",
+    "a" * 300,
+    "%F0%9F%98%80",
+    "%C3%28",
+    "..%2F..",
+]
+DETAILS = [
+    "regions",
+    "departements",
+    "epci",
+    "communes",
+    "zones-emploi",
+    "territoires-industrie",
+    "naf",
+    "filieres",
+]
+LIST_PARAMS = {
+    "regions": ["page", "page_size"],
+    "departements": ["region"],
+    "epci": ["q", "departement"],
+    "communes": ["code", "q", "departement", "page"],
+    "territoires-industrie": ["generation", "region", "q"],
+    "naf": ["level", "parent", "filiere", "q"],
+}
+
+
+def test_api_never_answers_500_to_malformed_input(client):
+    failures = []
+    for endpoint in DETAILS:
+        for value in NASTY:
+            url = f"/api/v1/{endpoint}/{value}"
+            if client.get(url).status_code >= 500:
+                failures.append(url)
+    for endpoint, params in LIST_PARAMS.items():
+        for param in params:
+            for value in NASTY:
+                url = f"/api/v1/{endpoint}?{param}={value}"
+                if client.get(url).status_code >= 500:
+                    failures.append(url)
+    assert failures == []
