@@ -205,6 +205,15 @@ class ClusterFilter:
                 for value, n in counts
                 if n or value in chosen
             ]
+            # A ticked value always shows (first, so that a long scrolling list never
+            # hides it), even when nothing is left to count: it can still be unticked.
+            listed = {v.value for v in values}
+            values += [
+                FacetValue(value, labels.get(value, value), 0, True)
+                for value in self.selected[name]
+                if value not in listed
+            ]
+            values.sort(key=lambda v: not v.selected)
             out.append(Facet(name, FACET_TITLES[name], values))
         return out
 

@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -110,7 +111,7 @@ def cluster_list(request):
         "filter": flt,
         "facets": flt.facets(scope=_scope(request.user)),
         "page": page,
-        "sorts": _cluster_sort_choices(flt.q),
+        "sorts": _sort_choices(flt, CLUSTER_SORT_LABELS),
         "querystring": filters.querystring(request.GET),
         "has_demo": base.filter(is_demo=True).exists(),
         "can_import": permissions.is_operator(request.user)
@@ -129,16 +130,31 @@ def _scope(user) -> str:
     return f"{managed}:{'auth' if user.is_authenticated else 'anon'}"
 
 
-def _cluster_sort_choices(query: str):
-    choices = [
-        ("name", _("Nom (A à Z)")),
-        ("-members", _("Nombre d'adhérents")),
-        ("kind", _("Type")),
-        ("-updated", _("Dernière mise à jour")),
-    ]
-    if query:
-        choices.insert(0, ("relevance", _("Pertinence")))
+def _sort_choices(flt, others: list[tuple[str, str]]) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for the sort menu.
+
+    The default sort has the empty value, so that typing a search after browsing by
+    name gives results by relevance instead of keeping the name order.
+    """
+
+    default = "relevance" if flt.q else "name"
+    labels = {"relevance": _("Pertinence"), "name": _("Nom (A à Z)")}
+    choices = [("", labels[default], flt.sort == default)]
+    for value, label in [("name", labels["name"]), *others]:
+        if value != default:
+            choices.append((value, label, flt.sort == value))
     return choices
+
+
+CLUSTER_SORT_LABELS = [
+    ("-members", gettext_lazy("Nombre d'adhérents")),
+    ("kind", gettext_lazy("Type")),
+    ("-updated", gettext_lazy("Dernière mise à jour")),
+]
+COMPANY_SORT_LABELS = [
+    ("-headcount", gettext_lazy("Effectif")),
+    ("commune", gettext_lazy("Commune")),
+]
 
 
 def _visible_cluster(request, slug) -> Cluster:
@@ -313,12 +329,7 @@ def company_list(request):
         "departements": Departement.objects.all(),
         "clusters": visible.only("slug", "name", "acronym").order_by("name"),
         "headcount_choices": [(k, v[0]) for k, v in HEADCOUNT_BANDS.items()],
-        "sorts": [
-            *([("relevance", _("Pertinence"))] if flt.q else []),
-            ("name", _("Nom (A à Z)")),
-            ("-headcount", _("Effectif")),
-            ("commune", _("Commune")),
-        ],
+        "sorts": _sort_choices(flt, COMPANY_SORT_LABELS),
     }
     template = (
         "directory/_company_results.html" if _is_htmx(request) else "directory/companies.html"

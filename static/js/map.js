@@ -182,7 +182,7 @@
       res.clusters.addTo(map);
       var bounds = res.members.getBounds();
       if (res.clusters.getLayers().length) bounds.extend(res.clusters.getBounds());
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 11 });
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 9 });
       node.dataset.members = res.memberCount;
       node.dataset.ready = "1";
     });

@@ -176,3 +176,22 @@ def test_manager_imports_members_with_a_dry_run(page, world, live_server, screen
     screenshot(page, "applied")
     assert world["pole"].memberships.filter(company__name="Nouvelle Aéro").exists()
     assert page.js_errors == []
+
+
+def test_companies_list_filters_by_cluster_without_reloading(page, world, screenshot):
+    page.goto("/annuaire/entreprises/")
+    screenshot(page, "all")
+    assert page.locator("#results-title").inner_text() == "4 entreprises"
+    page.get_by_label("Cluster", exact=True).select_option("agri-sud")
+    page.wait_for_url(re.compile(r"cluster=agri-sud"))
+    page.wait_for_function(
+        "document.getElementById('results-title').textContent.trim() === '2 entreprises'"
+    )
+    names = page.locator("table.companies tbody td:first-child a").all_inner_texts()
+    assert sorted(names) == ["Avions du Sud", "Boulangerie Occitane"]
+    page.get_by_label("Rechercher une entreprise").fill("boulangeries")
+    page.wait_for_function(
+        "document.getElementById('results-title').textContent.trim() === '1 entreprise'"
+    )
+    screenshot(page, "filtered")
+    assert page.js_errors == []
