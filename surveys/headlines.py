@@ -73,10 +73,12 @@ def question_targets(survey: Survey, language: str = "fr") -> list[tuple[str, li
         if question["type"] not in SELECT_TYPES:
             continue
         label = pick_label(question.get("label"), language) or question["name"]
+        # The question is repeated in each option (a closed <select> hides the optgroup),
+        # after the choice so that a long question does not hide it.
         options = [
             (
                 f"{question['name']}::{choice['name']}",
-                pick_label(choice.get("label"), language) or choice["name"],
+                f"« {pick_label(choice.get('label'), language) or choice['name']} » — {label}",
             )
             for choice in version.choices(question)
         ]
