@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from functools import wraps
 from pathlib import Path
 
@@ -35,6 +36,8 @@ from surveys.xlsform import FormError, FormProblem, export_xlsform, parse_xlsfor
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PENDING_KEY = "surveys_pending_imports"
+PENDING_LIFETIME = 24 * 3600
+MAX_PENDING = 20
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _REJECTS_NAME = re.compile(r"^[A-Za-z0-9_.-]+-rejets\.csv$")
 
@@ -92,6 +95,9 @@ def index(request):
             # Parsed here first to know the slug: a form_id that names an existing
             # barometer must go through that barometer's page, never silently add a version.
             slug = slug_for(parse_xlsform(content).definition, upload.name)
+            if slug == "gestion":
+                # /barometres/gestion/ is this page: such a barometer would be unreachable.
+                raise UploadError(_("form_id « gestion » est réservé : choisissez-en un autre."))
             if Survey.objects.filter(slug=slug).exists():
                 raise UploadError(
                     _(
@@ -275,12 +281,18 @@ def answers_dry_run(request, slug):
     result = import_responses(
         survey, content, upload.name, apply=False, rejects_dir=_rejects_dir(), user=request.user
     )
-    # The file waits on disk under an unguessable name until the operator applies it.
+    # The file waits on disk under an unguessable name until the operator applies it;
+    # files of dry runs never applied are removed after a day.
     token = secrets.token_urlsafe(24)
     folder = _pending_dir()
     folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - PENDING_LIFETIME
+    for old in folder.glob("*.csv"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     (folder / f"{token}.csv").write_bytes(content)
     pending = request.session.get(PENDING_KEY, {})
+    pending = dict(list(pending.items())[-(MAX_PENDING - 1) :])
     pending[token] = {"slug": survey.slug, "filename": Path(upload.name).name}
     request.session[PENDING_KEY] = pending
     return render(

@@ -436,3 +436,29 @@ def test_openpyxl_workbook_saved_by_excel_with_extra_sheets_is_accepted(op_clien
     wb.save(out)
     response = op_client.post(reverse("surveys:manage_index"), {"file": _xlsx(out.getvalue())})
     assert response.status_code == 302
+
+
+def test_a_form_id_named_like_the_management_page_is_refused(op_client):
+    content = build_xlsform(settings={"form_title": "Gestion", "form_id": "gestion"})
+    response = op_client.post(reverse("surveys:manage_index"), {"file": _xlsx(content)})
+    assert response.status_code == 400
+    assert "réservé" in response.content.decode()
+    assert not Survey.objects.exists()
+
+
+def test_dry_run_files_never_applied_are_removed_after_a_day(op_client, small_survey, var_dir):
+    import os
+    import time
+
+    folder = var_dir / "uploads" / "surveys"
+    folder.mkdir(parents=True)
+    stale = folder / "ancien.csv"
+    stale.write_text("x")
+    day_old = time.time() - 25 * 3600
+    os.utime(stale, (day_old, day_old))
+    op_client.post(
+        reverse("surveys:manage_answers_check", args=[small_survey.slug]),
+        {"file": _csv(_answers(1))},
+    )
+    assert not stale.exists()
+    assert len(list(folder.glob("*.csv"))) == 1
