@@ -7,6 +7,7 @@ with a live preview, and publication. Operators only (surveys.permissions.is_ope
 
 from __future__ import annotations
 
+import csv
 import re
 import secrets
 import time
@@ -278,9 +279,15 @@ def answers_dry_run(request, slug):
     if error:
         context = _survey_context(request, survey, answers_error=error)
         return render(request, "surveys/manage/survey.html", context, status=400)
-    result = import_responses(
-        survey, content, upload.name, apply=False, rejects_dir=_rejects_dir(), user=request.user
-    )
+    try:
+        result = import_responses(
+            survey, content, upload.name, apply=False, rejects_dir=_rejects_dir(), user=request.user
+        )
+    except csv.Error as exc:  # e.g. a cell over the csv module's size limit
+        context = _survey_context(
+            request, survey, answers_error=_("Fichier CSV illisible : %s") % exc
+        )
+        return render(request, "surveys/manage/survey.html", context, status=400)
     # The file waits on disk under an unguessable name until the operator applies it;
     # files of dry runs never applied are removed after a day.
     token = secrets.token_urlsafe(24)

@@ -462,3 +462,13 @@ def test_dry_run_files_never_applied_are_removed_after_a_day(op_client, small_su
     )
     assert not stale.exists()
     assert len(list(folder.glob("*.csv"))) == 1
+
+
+def test_a_csv_the_csv_module_cannot_read_is_reported_not_a_500(op_client, small_survey):
+    text = HEADER + "u1,," + '"' + "x" * 200_000 + '"' + ",,,,non,\n"
+    response = op_client.post(
+        reverse("surveys:manage_answers_check", args=[small_survey.slug]), {"file": _csv(text)}
+    )
+    assert response.status_code == 400
+    assert "Fichier CSV illisible" in response.content.decode()
+    assert not Response.objects.exists()
