@@ -37,6 +37,7 @@ locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po | $(VENV)/.inst
 data: install
 	$(MAPSTER) migrate -v0
 	$(MAPSTER) reference load
+	$(MAPSTER) showcase load-2020
 	$(MAPSTER) demo --if-empty
 
 ## Second command: every test, on SQLite then on PostgreSQL.

@@ -34,6 +34,7 @@ def invalid(request, exc):
 # Each app owns its router in <app>/api.py.
 from accounts.api import router as accounts_router  # noqa: E402
 from activities.api import router as activities_router  # noqa: E402
+from campaigns.api import router as campaigns_router  # noqa: E402
 from directory.api import router as directory_router  # noqa: E402
 from showcase.api import router as showcase_router  # noqa: E402
 from surveys.api import router as surveys_router  # noqa: E402
@@ -46,5 +47,6 @@ for _router in (
     surveys_router,
     showcase_router,
     accounts_router,
+    campaigns_router,
 ):
     api.add_router("/", _router)

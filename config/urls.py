@@ -22,7 +22,15 @@ urlpatterns = [
 
 urlpatterns += [
     path("", include(f"{app}.urls"))
-    for app in ("territories", "activities", "directory", "surveys", "showcase", "accounts")
+    for app in (
+        "territories",
+        "activities",
+        "directory",
+        "surveys",
+        "showcase",
+        "accounts",
+        "campaigns",
+    )
 ]
 
 if settings.DEBUG:

@@ -112,6 +112,7 @@ class Company(TrackedModel):
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     website = models.URLField(max_length=300, blank=True)
+    email = models.EmailField(_("e-mail de contact"), blank=True)
     offer = models.TextField(_("savoir-faire et offre"), blank=True)
 
     class Meta:

@@ -64,7 +64,118 @@
     return control;
   }
 
-  window.Mapster = { createBaseMap: createBaseMap, choropleth: choropleth, legend: legend };
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text) node.textContent = text;
+    for (var k in attrs || {}) node.setAttribute(k, attrs[k]);
+    return node;
+  }
+
+  var CLUSTER_STYLE = { radius: 7, color: "#ffffff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 };
+  var MEMBER_STYLE = { radius: 4, color: "#0b4a52", weight: 1, fillColor: "#17a2b8", fillOpacity: 0.9 };
+
+  function clusterPopup(row, labels) {
+    // row: [lat, lon, id, slug, name, kind, demo]; built with DOM nodes so names stay text.
+    var div = el("div", "", { "class": "map-popup" });
+    var strong = el("strong");
+    strong.appendChild(el("a", row[4], { href: "/annuaire/" + row[3] + "/" }));
+    div.appendChild(strong);
+    if (row[6]) { div.appendChild(document.createTextNode(" ")); div.appendChild(el("span", "démo", { "class": "badge badge-demo" })); }
+    var p = el("p");
+    p.appendChild(el("a", (labels.open || "Voir la fiche") + " ›", { href: "/annuaire/" + row[3] + "/" }));
+    div.appendChild(p);
+    return div;
+  }
+
+  /* Clusters and member companies from the compact endpoint (see directory/mapdata.py).
+   * Members go into a markercluster group; each marker's card is fetched on click. */
+  function points(map, url, labels) {
+    labels = labels || {};
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (data) {
+      var members = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50, disableClusteringAtZoom: 14 });
+      var markers = new Array(data.members.length);
+      for (var i = 0; i < data.members.length; i++) {
+        var m = data.members[i];
+        var mk = L.circleMarker([m[0], m[1]], MEMBER_STYLE);
+        mk.companyId = m[2];
+        markers[i] = mk;
+      }
+      // On the map first: markercluster only loads in chunks (keeping the page
+      // responsive) into a group that is already on a map.
+      members.addTo(map);
+      members.addLayers(markers);
+      members.on("click", function (e) {
+        var mk = e.layer;
+        mk.bindPopup(labels.loading || "…").openPopup();
+        fetch("/carte/entreprise/" + mk.companyId + "/").then(function (r) { return r.text(); }).then(function (html) {
+          mk.setPopupContent(html);
+        });
+      });
+      // Clusters in their own pane, above the member markers and the choropleth.
+      if (!map.getPane("mapsterClusters")) map.createPane("mapsterClusters").style.zIndex = 640;
+      var clusters = L.featureGroup();
+      data.clusters.forEach(function (row) {
+        var mk = L.circleMarker([row[0], row[1]], L.extend({ pane: "mapsterClusters" }, CLUSTER_STYLE));
+        mk.bindTooltip(row[4]);
+        mk.bindPopup(clusterPopup(row, labels));
+        mk.clusterSlug = row[3];
+        clusters.addLayer(mk);
+      });
+      return { members: members, clusters: clusters, memberCount: data.members.length, clusterCount: data.clusters.length };
+    });
+  }
+
+  function territoires(map, url, labels) {
+    labels = labels || {};
+    return fetch(url).then(function (r) { return r.json(); }).then(function (gj) {
+      return L.geoJSON(gj, {
+        style: function () { return { color: "#6a1b9a", weight: 2, dashArray: "4 3", fillColor: "#ce93d8", fillOpacity: 0.25 }; },
+        pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, color: "#6a1b9a", fillColor: "#ce93d8", fillOpacity: 0.8, weight: 2 }); },
+        onEachFeature: function (f, lyr) {
+          var div = el("div", "", { "class": "map-popup" });
+          div.appendChild(el("strong", f.properties.name));
+          div.appendChild(el("br"));
+          div.appendChild(document.createTextNode(f.properties.region + " · " + f.properties.communes + " " + (labels.communes || "communes")));
+          var p = el("p");
+          p.appendChild(el("a", labels.ti || "Clusters", { href: f.properties.url }));
+          div.appendChild(p);
+          lyr.bindPopup(div);
+          lyr.bindTooltip(f.properties.name);
+        }
+      });
+    });
+  }
+
+  window.Mapster = {
+    createBaseMap: createBaseMap, choropleth: choropleth, legend: legend,
+    points: points, territoires: territoires
+  };
+
+  // A cluster's members: <div data-points="/carte/points.json?cluster=slug"> (not the map page's #map).
+  document.querySelectorAll("[data-points]:not(#map)").forEach(function (node) {
+    var map = createBaseMap(node);
+    points(map, node.dataset.points, {}).then(function (res) {
+      res.members.addTo(map);
+      res.clusters.addTo(map);
+      var bounds = res.members.getBounds();
+      if (res.clusters.getLayers().length) bounds.extend(res.clusters.getBounds());
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 11 });
+      node.dataset.members = res.memberCount;
+      node.dataset.ready = "1";
+    });
+  });
+
+  // One position: <div data-point="lat,lon" data-label="name">
+  document.querySelectorAll("[data-point]").forEach(function (node) {
+    var ll = node.dataset.point.split(",").map(Number);
+    var map = createBaseMap(node);
+    L.circleMarker(ll, CLUSTER_STYLE).addTo(map).bindTooltip(node.dataset.label || "");
+    map.setView(ll, 9);
+    node.dataset.ready = "1";
+  });
 
   // Simple declarative maps: <div id="map" data-geojson="…" data-metric="…">
   document.querySelectorAll("[data-geojson]").forEach(function (el) {

@@ -1,0 +1,63 @@
+"""SIREN / SIRET checks and other identifier helpers shared by import, demo and SIRENE."""
+
+import re
+
+# La Poste's establishments share SIREN 356000000; INSEE gives their SIRETs a key on
+# the plain digit sum (multiple of 5) instead of Luhn.
+LA_POSTE_SIREN = "356000000"
+
+_NAF = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$")
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i & 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def luhn_complete(body: str) -> str:
+    """Append the check digit that makes ``body`` + digit pass Luhn."""
+    for check in "0123456789":
+        if luhn_ok(body + check):
+            return body + check
+    raise AssertionError("unreachable")
+
+
+def siren_error(siren: str) -> str | None:
+    if len(siren) != 9 or not siren.isdigit():
+        return "le SIREN doit compter 9 chiffres"
+    if not luhn_ok(siren):
+        return "clé de contrôle du SIREN invalide"
+    return None
+
+
+def siret_error(siret: str) -> str | None:
+    if len(siret) != 14 or not siret.isdigit():
+        return "le SIRET doit compter 14 chiffres"
+    if siret.startswith(LA_POSTE_SIREN):
+        # The head office (35600000000048) predates the rule and passes plain Luhn.
+        if sum(ord(c) - 48 for c in siret) % 5 and not luhn_ok(siret):
+            return "clé de contrôle du SIRET invalide (règle La Poste)"
+        return None
+    if not luhn_ok(siret):
+        return "clé de contrôle du SIRET invalide"
+    if not luhn_ok(siret[:9]):
+        return "clé de contrôle du SIREN (9 premiers chiffres) invalide"
+    return None
+
+
+def clean_digits(value: str) -> str:
+    """Drop the spaces, dots and dashes people type inside identifiers."""
+    return value.replace(" ", "").replace("\u00a0", "").replace(".", "").replace("-", "")
+
+
+def normalize_naf(value: str) -> str:
+    """'2562A', '25.62a', '25 62 A' -> '25.62A'; '' when it does not look like a sub-class."""
+    match = _NAF.match(value.replace(" ", "").upper())
+    return f"{match.group(1)}.{match.group(2)}{match.group(3)}" if match else ""

@@ -1,0 +1,353 @@
+"""Importing clusters and members from CSV and XLSX files."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook, load_workbook
+
+from core import search
+from directory.identifiers import siren_error, siret_error
+from directory.importing import import_file, template_file
+from directory.models import AuditEntry, Cluster, Company, Establishment, Membership
+from tests.factories import CompanyFactory, MembershipFactory
+from tests.fixtures.directory import make_siret
+
+HEADER = (
+    "siret;raison_sociale;code_naf;tranche_effectif;code_commune;code_postal;commune;"
+    "site_web;email;offre"
+)
+
+
+def members_csv(rows, header=HEADER, delimiter=";"):
+    lines = [header] + [delimiter.join(r) for r in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def row(n, name=None, **overrides):
+    values = {
+        "siret": make_siret(n),
+        "raison_sociale": name or f"Entreprise {n}",
+        "code_naf": "30.30Z",
+        "tranche_effectif": "11",
+        "code_commune": "31555",
+        "code_postal": "",
+        "commune": "",
+        "site_web": "",
+        "email": "",
+        "offre": "",
+    }
+    values.update(overrides)
+    return [values[h] for h in HEADER.split(";")]
+
+
+def write(tmp_path, data, name="adherents.csv"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def run(path, **kwargs):
+    kwargs.setdefault("cluster", "aero-sud")
+    return import_file(path, "members", **kwargs)
+
+
+# --- identifiers ---------------------------------------------------------------------
+
+
+def test_siren_and_siret_keys_are_checked_with_luhn():
+    assert siren_error("732829320") is None
+    assert siren_error("732829321") == "clé de contrôle du SIREN invalide"
+    assert siren_error("73282932") == "le SIREN doit compter 9 chiffres"
+    assert siret_error("73282932000074") is None
+    assert siret_error("73282932000075") == "clé de contrôle du SIRET invalide"
+    assert siret_error("7328293200007") == "le SIRET doit compter 14 chiffres"
+
+
+def test_la_poste_sirets_use_the_digit_sum_rule():
+    # 3+5+6 + 0+0+0+0+1 = 15: a multiple of 5, although Luhn fails.
+    assert siret_error("35600000000001") is None
+    assert siret_error("35600000000002") == "clé de contrôle du SIRET invalide (règle La Poste)"
+    # The head office predates the rule and passes Luhn.
+    assert siret_error("35600000000048") is None
+
+
+# --- members ---------------------------------------------------------------------------
+
+
+def test_dry_run_reports_what_would_change_and_writes_nothing(import_reference, tmp_path):
+    path = write(tmp_path, members_csv([row(1), row(2)]))
+    report = run(path)
+    assert report.dry_run and report.ok
+    assert (report.rows, report.created, report.rejected) == (2, 2, 0)
+    assert any(line.startswith("+ entreprise") for line in report.changes)
+    assert Company.objects.count() == 0
+    assert Membership.objects.count() == 0
+
+
+def test_apply_creates_companies_establishments_and_memberships(import_reference, tmp_path):
+    path = write(tmp_path, members_csv([row(1, "Aéro Précision"), row(2)]))
+    report = run(path, apply=True)
+    assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
+    company = Company.objects.get(siren=make_siret(1)[:9])
+    assert company.name == "Aéro Précision"
+    assert company.naf_id == "30.30Z"
+    assert company.commune_id == "31555"
+    assert company.provenance == "import"
+    establishment = Establishment.objects.get(siret=make_siret(1))
+    assert establishment.company == company
+    membership = Membership.objects.get(company=company)
+    assert membership.cluster.slug == "aero-sud"
+    assert membership.establishment == establishment
+    # Bulk writes bypass signals, yet the new companies are searchable at once.
+    found = search.filter_queryset(Company.objects.all(), "company", "aero precision")
+    assert list(found) == [company]
+    assert AuditEntry.objects.filter(action="import", cluster__slug="aero-sud").count() == 1
+
+
+def test_importing_the_same_file_twice_changes_nothing(import_reference, tmp_path):
+    path = write(tmp_path, members_csv([row(1), row(2), row(3)]))
+    run(path, apply=True)
+    stamps = dict(Company.objects.values_list("siren", "updated_at"))
+    report = run(path, apply=True)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+    assert report.changes == []
+    assert dict(Company.objects.values_list("siren", "updated_at")) == stamps
+    assert Membership.objects.count() == 3
+
+
+def test_changed_values_update_and_blank_cells_erase_nothing(import_reference, tmp_path):
+    run(write(tmp_path, members_csv([row(1, offre="Usinage")])), apply=True)
+    data = members_csv([row(1, name="Nouveau Nom", code_naf="", offre="")])
+    report = run(write(tmp_path, data, "v2.csv"), apply=True)
+    assert (report.created, report.updated) == (0, 1)
+    company = Company.objects.get()
+    assert company.name == "Nouveau Nom"
+    assert company.naf_id == "30.30Z"
+    assert company.offer == "Usinage"
+
+
+def test_bad_rows_are_rejected_with_line_column_and_reason_and_good_rows_go_in(
+    import_reference, tmp_path
+):
+    rows = [
+        row(1),
+        row(2, siret="12345678901234"),
+        row(3, code_naf="99.99Z"),
+        row(4, code_commune="99999"),
+        row(5, site_web="pas une url"),
+        row(6, email="a@"),
+        row(7, tranche_effectif="77"),
+        row(1),
+    ]
+    path = write(tmp_path, members_csv(rows))
+    report = run(path, apply=True)
+    assert report.created == 1
+    assert report.rejected == 7
+    got = {(e.line, e.column, e.reason) for e in report.errors}
+    assert got == {
+        (3, "siret", "clé de contrôle du SIRET invalide"),
+        (4, "code_naf", "code NAF absent de la nomenclature"),
+        (5, "code_commune", "code commune INSEE inconnu"),
+        (6, "site_web", "adresse web invalide"),
+        (7, "email", "adresse e-mail invalide"),
+        (8, "tranche_effectif", "tranche d'effectif INSEE inconnue"),
+        (9, "siret", "doublon de la ligne 2"),
+    }
+    assert Company.objects.count() == 1
+
+
+def test_rejects_file_can_be_fixed_and_imported_again(import_reference, tmp_path):
+    path = write(tmp_path, members_csv([row(1), row(2, code_naf="2562a"), row(3, code_naf="XX")]))
+    report = run(path, apply=True)
+    assert report.rejected == 1
+    assert report.rejects_path == tmp_path / "adherents.rejets.csv"
+    with report.rejects_path.open(encoding="utf-8", newline="") as handle:
+        rejects = list(csv.DictReader(handle, delimiter=";"))
+    assert [r["siret"] for r in rejects] == [make_siret(3)]
+    assert rejects[0]["motif_rejet"] == "code_naf : format attendu 25.62A"
+    rejects[0]["code_naf"] = "25.62A"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rejects[0]), delimiter=";")
+    writer.writeheader()
+    writer.writerows(rejects)
+    fixed = write(tmp_path, out.getvalue().encode("utf-8"), "fixed.csv")
+    again = run(fixed, apply=True)
+    assert (again.created, again.rejected) == (1, 0)
+    assert Company.objects.get(siren=make_siret(3)[:9]).naf_id == "25.62A"
+    assert Company.objects.get(siren=make_siret(2)[:9]).naf_id == "25.62A"
+
+
+def test_comma_separated_windows_1252_file_is_read(import_reference, tmp_path):
+    data = (
+        members_csv(
+            [row(1, "Société Générale d'Usinage")], header=HEADER.replace(";", ","), delimiter=","
+        )
+        .decode("utf-8")
+        .encode("cp1252")
+    )
+    report = run(write(tmp_path, data), apply=True)
+    assert report.created == 1
+    assert Company.objects.get().name == "Société Générale d'Usinage"
+
+
+def test_utf8_bom_and_french_headers_are_understood(import_reference, tmp_path):
+    data = "\ufeffSIRET;Raison sociale;Code APE;Code postal;Ville\n"
+    data += f"{make_siret(1)};Atelier Ùnique;2562A;01000;Bourg en Bresse\n"
+    report = run(write(tmp_path, data.encode("utf-8")), apply=True)
+    assert report.created == 1, report.errors
+    company = Company.objects.get()
+    assert (company.name, company.naf_id, company.commune_id) == (
+        "Atelier Ùnique",
+        "25.62A",
+        "01053",
+    )
+
+
+def test_commune_resolves_from_former_code_or_postal_code_and_name(import_reference, tmp_path):
+    rows = [
+        row(1, code_commune="01999"),
+        row(2, code_commune="", code_postal="75015", commune="PARIS"),
+        row(3, code_commune="", code_postal="75015", commune="Lyon"),
+        row(4, code_commune="", code_postal="31000", commune=""),
+    ]
+    report = run(write(tmp_path, members_csv(rows)), apply=True)
+    communes = dict(Company.objects.values_list("siren", "commune_id"))
+    assert communes == {
+        make_siret(1)[:9]: "01053",
+        make_siret(2)[:9]: "75056",
+        make_siret(4)[:9]: "31555",
+    }
+    assert [(e.line, e.column) for e in report.errors] == [(4, "code_postal")]
+
+
+def test_xlsx_file_is_imported_and_its_rejects_are_xlsx(import_reference, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(";"))
+    sheet.append(row(1))
+    bad = row(2, siret="")
+    sheet.append(bad)
+    # A SIREN typed as a number loses nothing but its type.
+    sheet.append(["", "Par SIREN", "30.30Z", "11", 31555, "", "", "", "", ""])
+    sheet.cell(row=4, column=1).value = None
+    path = tmp_path / "membres.xlsx"
+    workbook.save(path)
+    report = run(path, apply=True)
+    assert report.created == 1
+    assert report.rejected == 2
+    assert {e.line for e in report.errors} == {3, 4}
+    rejects = load_workbook(report.rejects_path).active
+    assert [c.value for c in rejects[1]][-1] == "motif_rejet"
+    assert rejects.max_row == 3
+
+
+def test_members_file_may_name_each_row_cluster(import_reference, tmp_path):
+    header = HEADER + ";cluster"
+    rows = [row(1) + ["aero-sud"], row(1) + ["meca-ain"], row(2) + ["inconnu"]]
+    report = import_file(write(tmp_path, members_csv(rows, header=header)), "members", apply=True)
+    assert report.created == 2
+    assert [(e.line, e.column, e.reason) for e in report.errors] == [
+        (4, "cluster", "cluster inconnu")
+    ]
+    assert Company.objects.count() == 1
+    assert set(Membership.objects.values_list("cluster__slug", flat=True)) == {
+        "aero-sud",
+        "meca-ain",
+    }
+
+
+def test_prune_lists_absent_members_then_removes_them_only_with_apply(import_reference, tmp_path):
+    cluster = import_reference["cluster"]
+    leaving = MembershipFactory(cluster=cluster).company
+    kept_elsewhere = MembershipFactory(cluster=import_reference["other"])
+    # A member whose row is rejected is still in the file: never pruned.
+    rejected_member = CompanyFactory(siren=make_siret(9)[:9])
+    MembershipFactory(cluster=cluster, company=rejected_member)
+    path = write(tmp_path, members_csv([row(1), row(9, email="bad@")]))
+    dry = run(path, prune=True)
+    assert dry.to_prune == [f"adhésion de {leaving.siren} au cluster {cluster.pk}"]
+    assert Membership.objects.filter(company=leaving).exists()
+    report = run(path, prune=True, apply=True)
+    assert report.pruned == 1
+    assert not Membership.objects.filter(company=leaving).exists()
+    assert Company.objects.filter(pk=leaving.pk).exists()
+    assert Membership.objects.filter(pk=kept_elsewhere.pk).exists()
+    assert Membership.objects.filter(company=rejected_member).exists()
+
+
+def test_without_prune_absent_members_stay(import_reference, tmp_path):
+    MembershipFactory(cluster=import_reference["cluster"])
+    run(write(tmp_path, members_csv([row(1)])), apply=True)
+    assert Membership.objects.filter(cluster=import_reference["cluster"]).count() == 2
+
+
+def test_missing_required_columns_stop_the_import_with_a_message(import_reference, tmp_path):
+    path = write(tmp_path, b"ville;adresse\nA;B\n")
+    report = run(path, apply=True)
+    assert not report.ok
+    assert "raison_sociale" in report.fatal and "siret ou siren" in report.fatal
+
+
+def test_binary_garbage_is_refused_cleanly(import_reference, tmp_path):
+    report = run(write(tmp_path, b"\x00\x01\x02binary", "x.csv"))
+    assert report.fatal == "format non reconnu : attendu CSV ou XLSX"
+    report = run(write(tmp_path, b"PK\x03\x04broken", "x.xlsx"))
+    assert report.fatal.startswith("classeur XLSX illisible")
+
+
+def test_upload_objects_are_accepted_and_rejects_go_under_var(import_reference, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    upload = io.BytesIO(members_csv([row(1), row(2, siret="1")]))
+    upload.name = "depot.csv"
+    report = import_file(upload, "members", cluster="aero-sud", apply=True)
+    assert report.created == 1
+    assert report.rejects_path == tmp_path / "imports" / "depot.rejets.csv"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_template_file_lists_every_column_and_its_example_imports(import_reference, tmp_path, fmt):
+    path = tmp_path / f"modele.{fmt}"
+    path.write_bytes(template_file("members", fmt))
+    report = run(path, apply=True)
+    assert report.rejected == 0, report.errors
+    assert Company.objects.get().name == "La Poste"
+
+
+def test_command_is_a_dry_run_unless_apply(import_reference, tmp_path, capsys):
+    path = write(tmp_path, members_csv([row(1)]))
+    call_command("directory", "import", str(path), "--kind", "members", "--cluster", "aero-sud")
+    assert "Simulation" in capsys.readouterr().out
+    assert Company.objects.count() == 0
+    call_command(
+        "directory", "import", str(path), "--kind", "members", "--cluster", "aero-sud", "--apply"
+    )
+    assert "1 créées" in capsys.readouterr().out
+    assert Company.objects.count() == 1
+    with pytest.raises(CommandError, match="inconnu"):
+        call_command("directory", "import", str(path), "--kind", "members", "--cluster", "nope")
+
+
+# --- clusters ----------------------------------------------------------------------------
+
+
+def test_clusters_file_creates_clusters_with_contact_labels_and_filiere(import_reference, tmp_path):
+    data = (
+        "nom;sigle;type;code_commune;filiere;labels;contact_nom;contact_email;site_web\n"
+        "Cluster Lumière;CL;cluster;31555;automobile, ferroviaire, aéronautique, navale;"
+        "france-clusters|eco-silver;Camille Martin;camille@example.org;lumiere.example.org\n"
+        "Cluster Faux;;pôle;31555;;label-inventé;;;\n"
+    )
+    path = write(tmp_path, data.encode("utf-8"), "clusters.csv")
+    report = import_file(path, "clusters", apply=True)
+    assert (report.created, report.rejected) == (1, 1)
+    assert [(e.line, e.column) for e in report.errors] == [(3, "labels")]
+    cluster = Cluster.objects.get(slug="cluster-lumiere")
+    assert cluster.labels == ["france-clusters", "eco-silver"]
+    assert cluster.website == "https://lumiere.example.org"
+    assert cluster.main_filiere == import_reference["filiere"]
+    assert list(cluster.regions.values_list("code", flat=True)) == ["76"]
+    assert cluster.contacts.get().email == "camille@example.org"
+    again = import_file(path, "clusters", apply=True)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
