@@ -7,7 +7,7 @@ MAPSTER := $(BIN)/mapster
 export MAPSTER_REFERENCE_DIR ?= $(abspath ../shared/reference)
 export MAPSTER_FIXTURES_DIR ?= $(abspath ../shared/fixtures)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mapster
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 HOST ?= 127.0.0.1:8000
 
 .PHONY: run setup install data messages test test-sqlite test-postgres quality bench clean

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import JsonResponse, QueryDict
 from ninja import Field, Query, Router, Schema
 from ninja import Path as PathParam
@@ -692,7 +692,19 @@ def _filtered_clusters(request, user, filters: ClusterFilters) -> QuerySet:
     return qs
 
 
+def _listed_companies(user, base: QuerySet) -> QuerySet:
+    """As on the pages: companies that belong to at least one cluster the reader may
+    see (a company known only through a hidden cluster would reveal that membership).
+    Those the reader may edit are always reachable."""
+
+    visible = perms.visible_clusters(user).values("pk")
+    in_visible = Membership.objects.filter(cluster__in=visible).values("company_id")
+    editable = perms.editable_companies(user).values("pk")
+    return base.filter(Q(pk__in=in_visible) | Q(pk__in=editable))
+
+
 def _filtered_companies(request, user, filters: CompanyFilters, base: QuerySet) -> QuerySet:
+    base = _listed_companies(user, base)
     clusters = perms.visible_clusters(user)
     params = _page_params(request, filters)
     wanted = params.getlist("cluster")
@@ -862,7 +874,7 @@ def companies_geojson(request, filters: Query[CompanyFilters], geo: Query[GeoLim
 @router.get("/companies/{siren}", response={200: CompanyOut, **READ_ERRORS}, summary="One company")
 def get_company(request, siren: str):
     user = _reader(request)
-    company = _company_qs().filter(siren=clean(siren)).first()
+    company = _listed_companies(user, _company_qs()).filter(siren=clean(siren)).first()
     if company is None:
         raise HttpError(404, "Entreprise introuvable.")
     visible = set(perms.visible_clusters(user).values_list("pk", flat=True))
@@ -880,7 +892,7 @@ _COMPANY_FIELDS = ["name", "naf", "commune", "lat", "lon", "website", "offer"]
 )
 def update_company(request, siren: str, payload: CompanyUpdate):
     user = request.auth
-    company = Company.objects.filter(siren=clean(siren)).first()
+    company = _listed_companies(user, Company.objects.all()).filter(siren=clean(siren)).first()
     if company is None:
         raise HttpError(404, "Entreprise introuvable.")
     if not perms.can_edit_company(user, company):
@@ -911,6 +923,10 @@ def update_company(request, siren: str, payload: CompanyUpdate):
 # Establishments ---------------------------------------------------------------------
 
 
+def _listed_establishments(user, base: QuerySet) -> QuerySet:
+    return base.filter(company__in=_listed_companies(user, Company.objects.all()).values("pk"))
+
+
 def _establishment_qs() -> QuerySet:
     return Establishment.objects.select_related("company", "commune").order_by("siret")
 
@@ -923,7 +939,7 @@ def _establishment_qs() -> QuerySet:
 def list_establishments(request, filters: Query[EstablishmentFilters]):
     user = _reader(request)
     qs = filter_establishments(
-        _establishment_qs(),
+        _listed_establishments(user, _establishment_qs()),
         clusters=perms.visible_clusters(user),
         company=filters.company,
         filiere=filters.filiere,
@@ -948,7 +964,7 @@ def list_establishments(request, filters: Query[EstablishmentFilters]):
 def establishments_geojson(request, filters: Query[EstablishmentFilters], geo: Query[GeoLimit]):
     user = _reader(request)
     qs = filter_establishments(
-        Establishment.objects.all(),
+        _listed_establishments(user, Establishment.objects.all()),
         clusters=perms.visible_clusters(user),
         company=filters.company,
         filiere=filters.filiere,
@@ -988,8 +1004,9 @@ def establishments_geojson(request, filters: Query[EstablishmentFilters], geo: Q
     summary="One establishment",
 )
 def get_establishment(request, siret: str):
-    _reader(request)  # a bad token is refused even on public reads
-    establishment = _establishment_qs().filter(siret=clean(siret)).first()
+    user = _reader(request)
+    listed = _listed_establishments(user, _establishment_qs())
+    establishment = listed.filter(siret=clean(siret)).first()
     if establishment is None:
         raise HttpError(404, "Établissement introuvable.")
     return _establishment_out(establishment)

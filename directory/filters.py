@@ -13,6 +13,7 @@ facets are AND-ed. Each facet's counts are computed on the results filtered by e
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -171,7 +172,29 @@ class ClusterFilter:
             qs = qs.annotate(n_members=member_count())
         return qs.order_by(*order)
 
-    def facets(self) -> list[Facet]:
+    def facets(self, scope: str = "") -> list[Facet]:
+        """Facet values with counts, cached per filter state, user scope and data version.
+
+        Counting members' Territoires d'industrie walks every membership: worth caching
+        for the few minutes during which people click through the same facets.
+        """
+
+        from django.core.cache import cache
+
+        from directory.mapdata import CACHE_SECONDS, data_version
+
+        state = sorted(
+            (k, sorted(v)) for k, v in self.params.lists() if k not in ("page", "sort", "export")
+        )
+        digest = hashlib.sha256(f"{scope}|{state}|{data_version()}".encode()).hexdigest()
+        key = f"mapster:facets:{digest}"
+        facets = cache.get(key)
+        if facets is None:
+            facets = self._facets()
+            cache.set(key, facets, CACHE_SECONDS)
+        return facets
+
+    def _facets(self) -> list[Facet]:
         out = []
         for name in CLUSTER_FACETS:
             ids = self._apply(self.base, skip=name).values("pk")
@@ -182,6 +205,15 @@ class ClusterFilter:
                 for value, n in counts
                 if n or value in chosen
             ]
+            # A ticked value always shows (first, so that a long scrolling list never
+            # hides it), even when nothing is left to count: it can still be unticked.
+            listed = {v.value for v in values}
+            values += [
+                FacetValue(value, labels.get(value, value), 0, True)
+                for value in self.selected[name]
+                if value not in listed
+            ]
+            values.sort(key=lambda v: not v.selected)
             out.append(Facet(name, FACET_TITLES[name], values))
         return out
 
@@ -218,33 +250,28 @@ class ClusterFilter:
             )
             return [(c, n) for c, _l, n in rows], {c: f"{label} ({c})" for c, label, _n in rows}
         if name == "ti":
-            via_members = (
-                Membership.objects.filter(
-                    cluster__in=ids, company__commune__territoires__generation=TI_GENERATION
-                )
-                .values_list("company__commune__territoires__slug")
-                .annotate(n=Count("cluster", distinct=True))
-            )
-            counts = dict(via_members)
-            via_seat = clusters.filter(commune__territoires__generation=TI_GENERATION).values_list(
-                "commune__territoires__slug", "pk"
-            )
-            # Head offices outside any member's commune add to the count.
-            extra: dict[str, set] = {}
-            for slug, pk in via_seat:
-                extra.setdefault(slug, set()).add(pk)
-            for slug, pks in extra.items():
-                member_pks = set(
-                    Membership.objects.filter(
-                        cluster__in=pks, company__commune__territoires__slug=slug
-                    ).values_list("cluster_id", flat=True)
-                )
-                counts[slug] = counts.get(slug, 0) + len(pks - member_pks)
+            # Python tally over (cluster, commune) pairs: joining 80,000 memberships to the
+            # territories' commune lists in SQL is an order of magnitude slower.
+            through = TerritoireIndustrie.communes.through.objects.filter(
+                territoireindustrie__generation=TI_GENERATION
+            ).values_list("commune_id", "territoireindustrie__slug")
+            territories_of: dict[str, list[str]] = {}
+            for commune, slug in through:
+                territories_of.setdefault(commune, []).append(slug)
+            pairs = set()
+            located = Membership.objects.filter(cluster__in=ids, company__commune__isnull=False)
+            rows = located.values_list("cluster_id", "company__commune_id").distinct().order_by()
+            seats = clusters.exclude(commune=None).values_list("pk", "commune_id")
+            for rows_ in (rows, seats):
+                for cluster_id, commune in rows_:
+                    for slug in territories_of.get(commune, ()):
+                        pairs.add((slug, cluster_id))
             names = dict(
-                TerritoireIndustrie.objects.filter(slug__in=counts).values_list("slug", "name")
+                TerritoireIndustrie.objects.filter(generation=TI_GENERATION).values_list(
+                    "slug", "name"
+                )
             )
-            order = sorted(counts, key=lambda s: (-counts[s], names.get(s, s)))
-            return [(s, counts[s]) for s in order], names
+            return _tally(pairs, names), names
         if name == "label":
             tally: dict[str, int] = {}
             for labels in clusters.values_list("labels", flat=True):

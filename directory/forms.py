@@ -25,13 +25,13 @@ class ClusterEditForm(forms.ModelForm):
         label=_("Filières"),
         queryset=Filiere.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-grid"}),
+        widget=forms.CheckboxSelectMultiple,
     )
     labels = forms.MultipleChoiceField(
         label=_("Labels"),
         choices=label_choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-grid"}),
+        widget=forms.CheckboxSelectMultiple,
     )
     website = forms.URLField(
         label=_("Site web"),

@@ -13,8 +13,8 @@ import json
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db.models import Count, FloatField, Max, QuerySet
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, FloatField, Func, Max, QuerySet, Sum
 
 from directory.models import Cluster, Company, Membership
 from territories.models import TerritoireIndustrie
@@ -53,30 +53,81 @@ def cluster_rows(clusters: QuerySet) -> list[list]:
     return out
 
 
-def member_rows(clusters: QuerySet | None) -> list[list]:
-    """Member companies of the given clusters (all memberships when None).
+class _Rounded(Func):
+    """ROUND(x, PRECISION) as a float on both back ends (PostgreSQL rounds numerics only)."""
 
-    The position falls back on the commune's centre in SQL (COALESCE), so that the
-    database returns three numbers per row and Python only rounds them.
+    function = "ROUND"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template=f"ROUND(%(expressions)s, {PRECISION})")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template=f"ROUND((%(expressions)s)::numeric, {PRECISION})::double precision",
+        )
+
+
+def commune_centres() -> dict[str, tuple[float, float]]:
+    """Rounded centre of every commune, kept in the process between requests.
+
+    Joining 80,000 companies to the commune table costs more than the rest of the
+    query; the centres (35,000 rows) change only when the reference is reloaded.
+    """
+
+    from territories.models import Commune
+
+    # Count and coordinate sums: any reload that adds, removes or moves a commune changes them.
+    agg = Commune.objects.aggregate(n=Count("pk"), lat=Sum("lat"), lon=Sum("lon"))
+    key = (agg["n"], agg["lat"], agg["lon"])
+    global _centres
+    if _centres is None or _centres[0] != key:
+        rows = Commune.objects.filter(lat__isnull=False, lon__isnull=False).values_list(
+            "code", "lat", "lon"
+        )
+        _centres = (
+            key,
+            {code: (round(lat, PRECISION), round(lon, PRECISION)) for code, lat, lon in rows},
+        )
+    return _centres[1]
+
+
+_centres: tuple[tuple, dict] | None = None
+
+
+def member_rows(clusters: QuerySet | None) -> list[tuple]:
+    """(lat, lon, id) of the member companies of the given clusters (all when None).
+
+    Rounded in SQL; companies without a position of their own take their commune's
+    centre from :func:`commune_centres`.
     """
 
     memberships = Membership.objects.all()
     if clusters is not None:
         memberships = memberships.filter(cluster__in=clusters.values("pk"))
-    rows = (
+    query = (
         Company.objects.filter(pk__in=memberships.values("company_id"))
-        .annotate(
-            _lat=Coalesce("lat", "commune__lat", output_field=FloatField()),
-            _lon=Coalesce("lon", "commune__lon", output_field=FloatField()),
-        )
-        .values_list("_lat", "_lon", "id")
+        .annotate(_lat=_Rounded("lat"), _lon=_Rounded("lon"))
+        .values_list("_lat", "_lon", "id", "commune_id")
         .order_by()
     )
-    return [
-        [round(lat, PRECISION), round(lon, PRECISION), pk]
-        for lat, lon, pk in rows.iterator(chunk_size=20_000)
-        if lat is not None and lon is not None
-    ]
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    centres = commune_centres()
+    out = []
+    append = out.append
+    for lat, lon, pk, code in rows:
+        if lat is None or lon is None:
+            centre = centres.get(code)
+            if centre is None:
+                continue
+            lat, lon = centre
+        append((lat, lon, pk))
+    return out
 
 
 def data_version() -> str:

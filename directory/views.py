@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -108,9 +109,9 @@ def cluster_list(request):
     page = _page(request, qs, PAGE_SIZE)
     context = {
         "filter": flt,
-        "facets": flt.facets(),
+        "facets": flt.facets(scope=_scope(request.user)),
         "page": page,
-        "sorts": _cluster_sort_choices(flt.q),
+        "sorts": _sort_choices(flt, CLUSTER_SORT_LABELS),
         "querystring": filters.querystring(request.GET),
         "has_demo": base.filter(is_demo=True).exists(),
         "can_import": permissions.is_operator(request.user)
@@ -120,16 +121,40 @@ def cluster_list(request):
     return render(request, template, context)
 
 
-def _cluster_sort_choices(query: str):
-    choices = [
-        ("name", _("Nom (A à Z)")),
-        ("-members", _("Nombre d'adhérents")),
-        ("kind", _("Type")),
-        ("-updated", _("Dernière mise à jour")),
-    ]
-    if query:
-        choices.insert(0, ("relevance", _("Pertinence")))
+def _scope(user) -> str:
+    """What a user may see, as a cache key part: same key, same visible clusters."""
+
+    if permissions.is_operator(user):
+        return "operator"
+    managed = ",".join(map(str, sorted(permissions.managed_cluster_ids(user))))
+    return f"{managed}:{'auth' if user.is_authenticated else 'anon'}"
+
+
+def _sort_choices(flt, others: list[tuple[str, str]]) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for the sort menu.
+
+    The default sort has the empty value, so that typing a search after browsing by
+    name gives results by relevance instead of keeping the name order.
+    """
+
+    default = "relevance" if flt.q else "name"
+    labels = {"relevance": _("Pertinence"), "name": _("Nom (A à Z)")}
+    choices = [("", labels[default], flt.sort == default)]
+    for value, label in [("name", labels["name"]), *others]:
+        if value != default:
+            choices.append((value, label, flt.sort == value))
     return choices
+
+
+CLUSTER_SORT_LABELS = [
+    ("-members", gettext_lazy("Nombre d'adhérents")),
+    ("kind", gettext_lazy("Type")),
+    ("-updated", gettext_lazy("Dernière mise à jour")),
+]
+COMPANY_SORT_LABELS = [
+    ("-headcount", gettext_lazy("Effectif")),
+    ("commune", gettext_lazy("Commune")),
+]
 
 
 def _visible_cluster(request, slug) -> Cluster:
@@ -304,12 +329,7 @@ def company_list(request):
         "departements": Departement.objects.all(),
         "clusters": visible.only("slug", "name", "acronym").order_by("name"),
         "headcount_choices": [(k, v[0]) for k, v in HEADCOUNT_BANDS.items()],
-        "sorts": [
-            *([("relevance", _("Pertinence"))] if flt.q else []),
-            ("name", _("Nom (A à Z)")),
-            ("-headcount", _("Effectif")),
-            ("commune", _("Commune")),
-        ],
+        "sorts": _sort_choices(flt, COMPANY_SORT_LABELS),
     }
     template = (
         "directory/_company_results.html" if _is_htmx(request) else "directory/companies.html"
@@ -363,15 +383,8 @@ def _map_clusters(request):
 @require_GET
 def map_points(request):
     clusters, _filtered = _map_clusters(request)
-    # The cache key holds the filters and what the user may see (visibility scope).
-    scope = (
-        "operator"
-        if permissions.is_operator(request.user)
-        else ",".join(map(str, sorted(permissions.managed_cluster_ids(request.user))))
-        + (":auth" if request.user.is_authenticated else ":anon")
-    )
     params = sorted((k, v) for k, v in request.GET.lists() if k != "_")
-    body = mapdata.cached_points_json(f"{scope}|{params}", clusters, clusters)
+    body = mapdata.cached_points_json(f"{_scope(request.user)}|{params}", clusters, clusters)
     response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = "private, max-age=60"
     return response

@@ -5,10 +5,16 @@
   var PALETTE = ["#edf4fb", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"];
 
   function breaks(values) {
+    // Upper bound of each colour class; small maxima get one class per value so
+    // that the legend never shows empty or repeated ranges ("2 – 1").
     var max = Math.max.apply(null, values.concat([0]));
     if (max === 0) return [0];
-    var out = [];
-    for (var i = 1; i < PALETTE.length; i++) out.push(Math.round((max * i) / PALETTE.length));
+    var n = PALETTE.length - 1, out = [];
+    if (max <= n) { for (var v = 1; v <= max; v++) out.push(v); return out; }
+    for (var i = 1; i <= n; i++) {
+      var b = Math.round((max * i) / n);
+      if (!out.length || b > out[out.length - 1]) out.push(b);
+    }
     return out;
   }
 
@@ -53,8 +59,12 @@
       var div = L.DomUtil.create("div", "map-legend");
       var html = "<strong>" + title + "</strong>";
       var lower = 0;
+      html += '<div><i style="background:' + PALETTE[0] + '"></i> 0</div>';
       for (var i = 0; i < steps.length; i++) {
-        html += '<div><i style="background:' + PALETTE[i + 1] + '"></i> ' + (lower + (i ? 1 : 0)).toLocaleString("fr-FR") + " – " + steps[i].toLocaleString("fr-FR") + "</div>";
+        if (!steps[i]) continue;
+        var from = lower + 1, to = steps[i];
+        html += '<div><i style="background:' + PALETTE[i + 1] + '"></i> ' + from.toLocaleString("fr-FR") +
+          (to > from ? " – " + to.toLocaleString("fr-FR") : "") + "</div>";
         lower = steps[i];
       }
       div.innerHTML = html;
@@ -114,8 +124,9 @@
           mk.setPopupContent(html);
         });
       });
-      // Clusters in their own pane, above the member markers and the choropleth.
-      if (!map.getPane("mapsterClusters")) map.createPane("mapsterClusters").style.zIndex = 640;
+      // Clusters in their own pane: above the choropleth and single members (overlay
+      // pane, 400), below the member group icons (marker pane, 600) whose counts stay readable.
+      if (!map.getPane("mapsterClusters")) map.createPane("mapsterClusters").style.zIndex = 450;
       var clusters = L.featureGroup();
       data.clusters.forEach(function (row) {
         var mk = L.circleMarker([row[0], row[1]], L.extend({ pane: "mapsterClusters" }, CLUSTER_STYLE));
@@ -149,20 +160,29 @@
     });
   }
 
+  // Light région outlines under small maps, which have no tiles to give them context.
+  function backdrop(map) {
+    if (document.body.dataset.tileUrl) return Promise.resolve(null);
+    return fetch("/api/v1/geo/regions.geojson").then(function (r) { return r.json(); }).then(function (gj) {
+      return L.geoJSON(gj, { interactive: false, style: { color: "#8a9bab", weight: 1, fillColor: "#f7f9fb", fillOpacity: 1 } }).addTo(map).bringToBack();
+    });
+  }
+
   window.Mapster = {
     createBaseMap: createBaseMap, choropleth: choropleth, legend: legend,
-    points: points, territoires: territoires
+    points: points, territoires: territoires, backdrop: backdrop
   };
 
   // A cluster's members: <div data-points="/carte/points.json?cluster=slug"> (not the map page's #map).
   document.querySelectorAll("[data-points]:not(#map)").forEach(function (node) {
     var map = createBaseMap(node);
+    backdrop(map);
     points(map, node.dataset.points, {}).then(function (res) {
       res.members.addTo(map);
       res.clusters.addTo(map);
       var bounds = res.members.getBounds();
       if (res.clusters.getLayers().length) bounds.extend(res.clusters.getBounds());
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 11 });
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 9 });
       node.dataset.members = res.memberCount;
       node.dataset.ready = "1";
     });
@@ -172,8 +192,9 @@
   document.querySelectorAll("[data-point]").forEach(function (node) {
     var ll = node.dataset.point.split(",").map(Number);
     var map = createBaseMap(node);
+    backdrop(map);
     L.circleMarker(ll, CLUSTER_STYLE).addTo(map).bindTooltip(node.dataset.label || "");
-    map.setView(ll, 9);
+    map.setView(ll, 7);
     node.dataset.ready = "1";
   });
 

@@ -31,3 +31,17 @@ def test_unknown_api_path_answers_json_404(client):
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.json()["detail"].startswith("No API endpoint")
+
+
+@pytest.mark.django_db
+def test_pages_are_french_even_for_an_english_browser(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "fr"
+    assert '<html lang="fr">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_chosen_language_sticks(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/")
+    assert response.headers["Content-Language"] == "en"

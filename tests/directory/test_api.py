@@ -70,7 +70,9 @@ def test_memberships_of_hidden_cluster_are_not_listed(client, hidden_cluster):
     MembershipFactory(cluster=hidden_cluster)
     assert client.get("/api/v1/memberships").json()["count"] == 0
     company = Membership.objects.get().company
-    assert client.get(f"/api/v1/companies/{company.siren}").json()["clusters"] == []
+    # As on the pages, a company known only through a hidden cluster is not listed.
+    assert client.get(f"/api/v1/companies/{company.siren}").status_code == 404
+    assert client.get("/api/v1/companies").json()["count"] == 0
 
 
 def test_geojson_places_clusters_at_their_commune(client, two_clusters):
@@ -83,13 +85,14 @@ def test_geojson_places_clusters_at_their_commune(client, two_clusters):
 
 def test_companies_geojson_reports_truncation(client):
     for _ in range(3):
-        CompanyFactory()
+        MembershipFactory()
     body = client.get("/api/v1/companies.geojson?limit=2").json()
     assert body["count"] == 3 and body["truncated"] is True and len(body["features"]) == 2
 
 
 def test_establishment_detail_and_unknown_siret(client):
     establishment = EstablishmentFactory()
+    MembershipFactory(company=establishment.company)
     body = client.get(f"/api/v1/establishments/{establishment.siret}").json()
     assert body["siren"] == establishment.company.siren
     missing = client.get("/api/v1/establishments/00000000000000")
@@ -209,3 +212,16 @@ def test_malformed_json_body_is_a_json_error(client, personas):
     )
     assert 400 <= response.status_code < 500
     assert "detail" in response.json()
+
+
+def test_company_of_a_hidden_cluster_is_reachable_by_those_allowed(client, hidden_cluster):
+    from tests.fixtures.directory import make_persona
+
+    company = MembershipFactory(cluster=hidden_cluster).company
+    EstablishmentFactory(company=company)
+    operator = make_persona(staff=True)
+    url = f"/api/v1/companies/{company.siren}"
+    assert client.get(url).status_code == 404
+    assert client.get("/api/v1/establishments").json()["count"] == 0
+    assert client.get(url, headers=operator.headers).json()["clusters"] == ["cache"]
+    assert client.get("/api/v1/establishments", headers=operator.headers).json()["count"] == 1

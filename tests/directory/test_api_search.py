@@ -1,6 +1,11 @@
 import pytest
 
-from tests.factories import ClusterFactory, CompanyFactory, EstablishmentFactory
+from tests.factories import (
+    ClusterFactory,
+    CompanyFactory,
+    EstablishmentFactory,
+    MembershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +19,9 @@ def test_search_is_accent_insensitive_through_core_search(client):
 
 def test_establishments_match_their_company_name(client):
     establishment = EstablishmentFactory(company=CompanyFactory(name="Usinage Garonne"))
-    EstablishmentFactory()
+    other = EstablishmentFactory()
+    for e in (establishment, other):
+        MembershipFactory(company=e.company)
     body = client.get("/api/v1/establishments?q=usinage").json()
     assert [e["siret"] for e in body["items"]] == [establishment.siret]
 
@@ -30,8 +37,8 @@ def test_repeated_filter_values_are_ored_like_on_the_pages(client):
 @pytest.mark.parametrize("path", ["/api/v1/clusters.geojson", "/api/v1/companies.geojson"])
 def test_geojson_honours_search(client, path):
     ClusterFactory(name="Pôle Mécanique Alsace", slug="meca")
-    CompanyFactory(name="Mécanique de précision")
+    MembershipFactory(company=CompanyFactory(name="Mécanique de précision"))
     ClusterFactory(name="Bois Nord", slug="bois")
-    CompanyFactory(name="Scierie du Nord")
+    MembershipFactory(company=CompanyFactory(name="Scierie du Nord"))
     body = client.get(f"{path}?q=mecanique").json()
     assert body["count"] == 1 and len(body["features"]) == 1

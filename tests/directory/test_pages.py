@@ -252,3 +252,20 @@ def test_manager_sees_import_link_for_their_cluster(client, scene):
     assert 'href="/annuaire/aerospace-valley/modifier/"' in html
     assert "Importer des adhérents" in html
     assert "modifier" not in client.get("/annuaire/agri-sud/").content.decode()
+
+
+def test_searching_sorts_by_relevance_unless_another_sort_is_chosen(client, scene):
+    html = client.get("/annuaire/?q=aeronautique&sort=").content.decode()
+    assert '<option value="" selected>Pertinence</option>' in html
+    html = client.get("/annuaire/?q=aeronautique&sort=name").content.decode()
+    assert '<option value="name" selected>Nom (A à Z)</option>' in html
+    html = client.get("/annuaire/").content.decode()
+    assert '<option value="" selected>Nom (A à Z)</option>' in html
+
+
+def test_ticked_facet_values_come_first_and_stay_visible_without_results(client, scene):
+    response = client.get("/annuaire/?region=75&kind=pole")
+    assert slugs(response) == []
+    counts = facet_counts(response, "region")
+    assert list(counts)[0] == "75"
+    assert facet_counts(response, "kind")["pole"] == 0
