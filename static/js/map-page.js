@@ -9,8 +9,9 @@
   var dirLink = document.getElementById("directory-link");
   var labels = {
     open: el.dataset.labelOpen, loading: el.dataset.labelLoading,
-    ti: el.dataset.labelTi, communes: el.dataset.labelCommunes
+    ti: el.dataset.labelTi, communes: el.dataset.labelCommunes, demo: el.dataset.labelDemo
   };
+  var lang = document.documentElement.lang || "fr";
   var map = Mapster.createBaseMap(el);
   var choro = null, legend = null, fitted = false;
   var pts = null, ti = null;
@@ -42,8 +43,8 @@
     return Mapster.points(map, el.dataset.points + window.location.search, labels).then(function (res) {
       pts = res;
       syncLayers();
-      status.textContent = res.clusterCount.toLocaleString("fr-FR") + " " + el.dataset.labelClusters + " · " +
-        res.memberCount.toLocaleString("fr-FR") + " " + el.dataset.labelMembers;
+      status.textContent = res.clusterCount.toLocaleString(lang) + " " + el.dataset.labelClusters + " · " +
+        res.memberCount.toLocaleString(lang) + " " + el.dataset.labelMembers;
       el.dataset.members = res.memberCount;
       el.dataset.clusters = res.clusterCount;
     });

@@ -3,6 +3,9 @@
 (function () {
   "use strict";
   var PALETTE = ["#edf4fb", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"];
+  // Numbers and the label separator follow the page language (French puts a space before ":").
+  var LANG = document.documentElement.lang || "fr";
+  var SEP = LANG === "fr" ? " : " : ": ";
 
   function breaks(values) {
     // Upper bound of each colour class; small maxima get one class per value so
@@ -45,7 +48,7 @@
       },
       onEachFeature: function (f, lyr) {
         var v = f.properties[metric] || 0;
-        lyr.bindTooltip("<strong>" + f.properties.name + "</strong><br>" + label + " : " + v.toLocaleString("fr-FR"), { sticky: true });
+        lyr.bindTooltip("<strong>" + f.properties.name + "</strong><br>" + label + SEP + v.toLocaleString(LANG), { sticky: true });
         if (onClick) lyr.on("click", function () { onClick(f); });
       }
     });
@@ -63,8 +66,8 @@
       for (var i = 0; i < steps.length; i++) {
         if (!steps[i]) continue;
         var from = lower + 1, to = steps[i];
-        html += '<div><i style="background:' + PALETTE[i + 1] + '"></i> ' + from.toLocaleString("fr-FR") +
-          (to > from ? " – " + to.toLocaleString("fr-FR") : "") + "</div>";
+        html += '<div><i style="background:' + PALETTE[i + 1] + '"></i> ' + from.toLocaleString(LANG) +
+          (to > from ? " – " + to.toLocaleString(LANG) : "") + "</div>";
         lower = steps[i];
       }
       div.innerHTML = html;
@@ -90,7 +93,7 @@
     var strong = el("strong");
     strong.appendChild(el("a", row[4], { href: "/annuaire/" + row[3] + "/" }));
     div.appendChild(strong);
-    if (row[6]) { div.appendChild(document.createTextNode(" ")); div.appendChild(el("span", "démo", { "class": "badge badge-demo" })); }
+    if (row[6]) { div.appendChild(document.createTextNode(" ")); div.appendChild(el("span", labels.demo || "démo", { "class": "badge badge-demo" })); }
     var p = el("p");
     p.appendChild(el("a", (labels.open || "Voir la fiche") + " ›", { href: "/annuaire/" + row[3] + "/" }));
     div.appendChild(p);
@@ -177,7 +180,9 @@
   document.querySelectorAll("[data-points]:not(#map)").forEach(function (node) {
     var map = createBaseMap(node);
     backdrop(map);
-    points(map, node.dataset.points, {}).then(function (res) {
+    // Popup words come translated from the template's data-label-* attributes.
+    var labels = { open: node.dataset.labelOpen, loading: node.dataset.labelLoading, demo: node.dataset.labelDemo };
+    points(map, node.dataset.points, labels).then(function (res) {
       res.members.addTo(map);
       res.clusters.addTo(map);
       var bounds = res.members.getBounds();
