@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Filiere
@@ -186,7 +187,9 @@ class ClusterFilter:
         state = sorted(
             (k, sorted(v)) for k, v in self.params.lists() if k not in ("page", "sort", "export")
         )
-        digest = hashlib.sha256(f"{scope}|{state}|{data_version()}".encode()).hexdigest()
+        # The labels are translated: one cache entry per language.
+        language = get_language()
+        digest = hashlib.sha256(f"{scope}|{language}|{state}|{data_version()}".encode()).hexdigest()
         key = f"mapster:facets:{digest}"
         facets = cache.get(key)
         if facets is None:

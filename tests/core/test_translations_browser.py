@@ -2,6 +2,8 @@ import re
 
 import pytest
 
+from tests.directory.scene import scene_fixture  # noqa: F401 (the "scene" fixture)
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -38,3 +40,27 @@ def test_crosstab_in_english_names_its_groups_in_english(page, screenshot, barom
     chart = page.locator(".crosstab .chart-figure").inner_text()
     assert re.search(r"\d\.\d\s%", chart) and not re.search(r"\d,\d\s%", chart)
     screenshot(page, "en")
+
+
+@pytest.fixture
+def directory_world(reference, scene):
+    return scene
+
+
+def test_directory_and_map_read_in_english(page, screenshot, directory_world):
+    page.goto("/annuaire/")
+    page.click("button[name=language][value=en]")
+    page.wait_for_load_state()
+    assert page.locator('[data-cluster="grappe-bois"] .badge-demo').inner_text() == "demo"
+    assert page.get_by_label("Search for a cluster").count() == 1
+    # Facets were cached while the page was French: the English page has its own labels.
+    assert "competitiveness cluster" in page.locator('[data-facet="kind"]').inner_text()
+    assert page.locator(".exports").first.inner_text().startswith("Export this list:")
+    screenshot(page, "directory-en")
+    page.goto("/carte/")
+    page.wait_for_function("document.getElementById('map').dataset.clusters !== undefined")
+    status = page.locator("#map-status").inner_text()
+    # Counts and words from the template's data-label-* attributes, in English.
+    assert re.fullmatch(r"\d[\d,]* clusters · \d[\d,]* member companies", status), status
+    assert page.js_errors == []
+    screenshot(page, "map-en")
