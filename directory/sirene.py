@@ -2,11 +2,13 @@
 
 ``enrich(path)`` scans the stock file (CSV, optionally gzipped, or Parquet) with
 DuckDB, semi-joined to the members' SIRETs (and, for companies known only by SIREN,
-to their head office), so only matching rows ever reach Python; DuckDB streams the
-file with a bounded memory limit. It then fills or refreshes establishment name, NAF,
-headcount band, active/closed, commune and coordinates (Lambert 93, or the legal
-projection of each overseas département, converted to WGS84 with pyproj in one
-vectorised call) and the company's fields from its head office. Dry run by default.
+to their head office); DuckDB streams the file with a bounded memory limit. It then
+fills or refreshes establishment name, NAF, headcount band, active/closed, commune and
+coordinates (Lambert 93, or the legal projection of each overseas département,
+converted to WGS84 with pyproj on numpy arrays) and the company's fields from its head
+office. The members' current values are loaded into DuckDB once (raw cursor, pandas),
+so the wanted values and the field-by-field changes are SQL; only the changes reach
+Python, and only when they are to be written. Dry run by default.
 
 ``synthesize(out, rows)`` writes a synthetic stock file of any size in the real
 column layout, including the members' SIRETs so that enrichment finds them.
