@@ -27,17 +27,23 @@ def _populate(members: int) -> None:
     from territories.models import Commune, Departement, Region
 
     rnd = random.Random(20201201)
-    region = Region.objects.create(code="99", name="Bench", slug="bench", zone="metro")
-    dep = Departement.objects.create(
-        code="99", name="Bench", slug="bench", region=region, zone="metro"
-    )
+    # Spread over the loaded départements (the choropleth's areas), else one of its own.
+    deps = list(Departement.objects.exclude(geometry=None).order_by("code"))
+    if not deps:
+        region = Region.objects.create(code="99", name="Bench", slug="bench", zone="metro")
+        deps = [
+            Departement.objects.create(
+                code="99", name="Bench", slug="bench", region=region, zone="metro"
+            )
+        ]
     communes = [
         Commune(
-            code=f"9{i:04d}",
+            # "X…": never a real INSEE code, so the reference may be loaded alongside.
+            code=f"X{i:04d}",
             name=f"Commune {i}",
             name_key=f"commune {i}",
-            departement=dep,
-            region=region,
+            departement=deps[i % len(deps)],
+            region_id=deps[i % len(deps)].region_id,
             lat=rnd.uniform(42.5, 50.9),
             lon=rnd.uniform(-4.5, 7.9),
         )
@@ -122,6 +128,107 @@ def _measure(members: int) -> dict:
     }
 
 
+def _ensure_boundaries() -> None:
+    """The reference's région and département outlines (with one département's communes)."""
+
+    from territories.models import Region
+
+    if not Region.objects.exclude(geometry=None).exists():
+        from territories.loader import load
+
+        load(departements=["31"])
+
+
+def _measure_geo() -> dict:
+    """Boundaries with counts: uncached (new process: outlines read and rounded, then
+    counted), after a data change (counted again), cached; and gzipped sizes."""
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    from territories import geo
+
+    client = Client(HTTP_ACCEPT_ENCODING="gzip")
+    out = {}
+    for level in ("regions", "departements"):
+        url = f"/api/v1/geo/{level}.geojson"
+
+        def cold(url=url):
+            cache.clear()
+            geo._shapes.clear()
+            return client.get(url)
+
+        def changed(url=url):
+            cache.clear()
+            return client.get(url)
+
+        t_cold, response = _best(cold)
+        t_changed, _ = _best(changed)
+        t_warm, _ = _best(lambda url=url: client.get(url), repeat=5)
+        assert response["Content-Encoding"] == "gzip"
+        raw = gzip.decompress(response.content)
+        unrounded = (
+            __import__("json")
+            .dumps(list(geo.LEVELS[level].objects.values_list("geometry", flat=True)))
+            .encode()
+        )
+        out[level] = {
+            "cold_s": t_cold,
+            "changed_s": t_changed,
+            "warm_s": t_warm,
+            "gz": len(response.content),
+            "raw": len(raw),
+            "unrounded_gz": len(gzip.compress(unrounded, 6)),
+        }
+    return out
+
+
+def _first_paint() -> tuple[float, float] | None:
+    """Seconds from navigation to the choropleth drawn, and to every marker loaded, on
+    /carte/ in headless Chromium against a threaded live server (a first visit: empty
+    browser and server caches). SQLite only: the server thread shares the benchmark's
+    in-memory database connection, as LiveServerTestCase does."""
+
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.cache import cache
+    from django.db import connections
+    from django.test.testcases import LiveServerThread
+
+    from tests.fixtures.browser import CHROMIUM, CHROMIUM_ARGS
+
+    connection = connections["default"]  # the wrapper itself, not the thread-local proxy
+    if connection.vendor != "sqlite" or not os.path.exists(CHROMIUM):
+        return None
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a loop
+    connection.inc_thread_sharing()
+    server = LiveServerThread("127.0.0.1", StaticFilesHandler, {"default": connection})
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            best = None
+            for _ in range(3):
+                cache.clear()
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                start = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{server.port}/carte/")
+                page.wait_for_selector("#map[data-choropleth]", timeout=120_000)
+                choropleth = time.perf_counter() - start
+                page.wait_for_selector("#map[data-ready='1']", timeout=120_000)
+                times = (choropleth, time.perf_counter() - start)
+                best = times if best is None or times < best else best
+                page.close()
+            browser.close()
+    finally:
+        server.terminate()
+        connection.dec_thread_sharing()
+    return best
+
+
 def run() -> dict:
     """Called by benchmarks/__main__.py, which already runs on a throwaway test database."""
 
@@ -130,8 +237,11 @@ def run() -> dict:
     members = int(os.environ.get("MAPSTER_BENCH_MEMBERS", "80000"))
     # Rolled back at the end: the synthetic network never outlives this benchmark.
     with transaction.atomic():
+        _ensure_boundaries()
         _populate(members)
         r = _measure(members)
+        geo = _measure_geo()
+        paint = _first_paint()
         transaction.set_rollback(True)
 
     mb = 1024 * 1024
@@ -154,4 +264,20 @@ def run() -> dict:
         f"targets <= {TARGET_SECONDS * 1000:.0f} ms: {'ok' if ok_time else 'MISSED'}, "
         f"<= 2 MB gz: {'ok' if ok_size else 'MISSED'}"
     )
+    for level, g in geo.items():
+        print(
+            f"map.geo {level}.geojson: uncached {g['cold_s'] * 1000:.0f} ms (new process), "
+            f"{g['changed_s'] * 1000:.0f} ms after a data change, cached "
+            f"{g['warm_s'] * 1000:.0f} ms: ratio cached/uncached x{g['warm_s'] / g['cold_s']:.3f}; "
+            f"{g['gz'] / 1024:.0f} KB gz ({g['raw'] / 1024:.0f} KB raw), unrounded outlines "
+            f"{g['unrounded_gz'] / 1024:.0f} KB gz"
+        )
+    if paint:
+        print(
+            f"map.first_paint /carte/ in headless Chromium, cold caches: choropleth "
+            f"{paint[0]:.2f} s, all {r['members']} markers {paint[1]:.2f} s (target <= 2 s)"
+        )
+    else:
+        print("map.first_paint skipped (needs SQLite and Chromium)")
+    r["geo"], r["first_paint"] = geo, paint
     return r

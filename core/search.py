@@ -30,7 +30,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import snowballstemmer
 from django.db import connection, transaction
@@ -99,17 +98,25 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
 
 
+class _Stems(dict):
+    """word -> stem; a dict so that analysing a text is one C-level map() of look-ups."""
+
+    LIMIT = 300_000
+
+    def __missing__(self, word: str) -> str:
+        # Numbers (SIREN, postcodes) are not words: the pure-Python stemmer is slow.
+        stemmed = word if word.isdigit() or len(word) < 3 else _stemmer.stemWord(word)
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[word] = stemmed
+        return stemmed
+
+
+_stems = _Stems()
+
+
 def stem(word: str) -> str:
-    # Numbers (SIREN, postcodes) are not words: the pure-Python stemmer is slow and each
-    # one would be a cache miss.
-    if word.isdigit() or len(word) < 3:
-        return word
-    return _stem_word(word)
-
-
-@lru_cache(maxsize=200_000)
-def _stem_word(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return _stems[word]
 
 
 def words(text: str) -> list[str]:
@@ -118,7 +125,7 @@ def words(text: str) -> list[str]:
 
 def analyse(text: str) -> str:
     """Folded, stemmed tokens separated by spaces: what SQLite's FTS5 indexes."""
-    return " ".join(stem(w) for w in words(text))
+    return " ".join(map(_stems.__getitem__, words(text)))
 
 
 def query_terms(query: str) -> list[tuple[str, bool]]:

@@ -46,6 +46,12 @@ DEMO_SIREN_PREFIX = "000"
 MAX_COMPANIES = 99_999  # "000" + 5 digits + key
 STREETS = ["de la République", "Pasteur", "Jean Jaurès", "des Artisans", "de l'Industrie"]
 DEMO_DETAIL = "réseau de démonstration généré (mapster demo)"
+# Share of demo clusters placed in the régions of the real pôles of their filière.
+REGIONAL_SHARE = 0.5
+# Share of companies that try to join a second cluster (of their région and filière).
+SECOND_MEMBERSHIP = 0.25
+# Pôles are larger networks than most clusters: their draw of members weighs double.
+POLE_WEIGHT = 2
 
 
 class DemoError(Exception):
@@ -59,6 +65,10 @@ class DemoReport:
     establishments: int = 0
     memberships: int = 0
     contacts: int = 0
+    real_clusters: int = 0
+    real_poles: int = 0
+    real_members: int = 0
+    pole_members: int = 0
     removed: int = 0
     skipped: bool = False
     seconds: float = 0.0
@@ -67,11 +77,23 @@ class DemoReport:
     def summary(self) -> str:
         if self.skipped:
             return "Des données de démonstration existent déjà : rien à faire (--if-empty)."
-        return (
+        text = (
             f"Réseau de démonstration : {self.clusters} clusters, {self.companies} entreprises, "
             f"{self.establishments} établissements, {self.memberships} adhésions, "
             f"{self.contacts} contacts, en {self.seconds:.1f} s."
         )
+        if self.real_clusters or self.real_members:
+            text += (
+                f" Avec les {self.real_clusters} clusters réels, le réseau compte "
+                f"{self.real_clusters + self.clusters} clusters et "
+                f"{self.real_members + self.companies} entreprises adhérentes."
+            )
+        if self.real_poles:
+            text += (
+                f" {self.real_poles} pôles réels reçoivent {self.pole_members} adhérents de "
+                "démonstration (leur liste réelle n'est pas publiée)."
+            )
+        return text
 
 
 def demo_siren(n: int) -> str:
@@ -170,6 +192,36 @@ def _naf_by_filiere(filieres: dict[str, Filiere]) -> dict[str, list[tuple[str, s
     return result
 
 
+@dataclass
+class _Host:
+    """A cluster that receives demo members: a generated one, or a real pôle."""
+
+    filieres: list[tuple]  # entries of FILIERES its members' activities come from
+    area: _Sampler | None  # communes of its région(s), by population
+    near: _Sampler | None = None  # communes of its head-office département (demo clusters)
+    home: tuple | None = None  # head-office commune row, when known
+    regions: tuple[str, ...] = ()
+    pk: int | None = None  # set once the cluster exists
+    real: bool = False
+
+
+def _real_poles():
+    """Real pôles that may receive demo members: those without any real member.
+
+    A pôle whose actual members were imported keeps exactly those; demo members are only
+    a stand-in for member lists that are not published.
+    """
+
+    with_real_members = Membership.objects.filter(is_demo=False).values("cluster_id")
+    return list(
+        Cluster.objects.filter(is_demo=False, kind=Cluster.Kind.POLE)
+        .exclude(pk__in=with_real_members)
+        .prefetch_related("filieres", "regions")
+        .select_related("commune")
+        .order_by("slug")
+    )
+
+
 def generate(
     *,
     clusters: int = 400,
@@ -178,6 +230,14 @@ def generate(
     if_empty: bool = False,
     progress: bool = False,
 ) -> DemoReport:
+    """Fill the network up to ``clusters`` clusters and ``companies`` member companies.
+
+    Both totals count what is real: the real clusters (the pôles of the reference, any
+    imported cluster) and real member companies. The rest is generated: demo clusters,
+    and demo member companies shared between them and the real pôles that have no real
+    member, since the pôles do not publish their member lists.
+    """
+
     report = DemoReport()
     started = time.perf_counter()
     if if_empty and has_demo():
@@ -185,8 +245,8 @@ def generate(
         return report
     if companies > MAX_COMPANIES:
         raise DemoError(f"au plus {MAX_COMPANIES} entreprises de démonstration")
-    if clusters < 1 or companies < clusters:
-        raise DemoError("il faut au moins un cluster et autant d'entreprises que de clusters")
+    if clusters < 1 or companies < 1:
+        raise DemoError("il faut au moins un cluster et une entreprise")
     communes = list(
         Commune.objects.filter(lat__isnull=False, kind=Commune.Kind.COMMUNE)
         .values_list(
@@ -221,31 +281,80 @@ def generate(
         report.removed = removed
         filieres = ensure_filieres()
         naf_choices = _naf_by_filiere(filieres)
+        entry_by_slug = {filieres[e[0]].slug: e for e in FILIERES}
+        real_clusters = Cluster.objects.filter(is_demo=False).count()
+        real_members = (
+            Company.objects.filter(is_demo=False, memberships__isnull=False).distinct().count()
+        )
+        poles = _real_poles()
+        n_demo_clusters = max(clusters - real_clusters, 0)
+        n_companies = companies - real_members
+        if n_companies < n_demo_clusters + len(poles):
+            raise DemoError(
+                f"{companies} entreprises ne suffisent pas : il y a déjà {real_members} "
+                f"entreprises adhérentes réelles, et {n_demo_clusters} clusters de démonstration "
+                f"et {len(poles)} pôles réels à peupler d'au moins une entreprise chacun"
+            )
         step("nettoyage", t0)
 
         t0 = time.perf_counter()
         by_code = {c[0]: c for c in communes}
-        national = _Sampler([c[0] for c in communes], [max(c[6] or 0, 50) for c in communes])
+
+        def sampler(rows):
+            return _Sampler([c[0] for c in rows], [max(c[6] or 0, 50) for c in rows])
+
+        national = sampler(communes)
         by_dep = defaultdict(list)
         by_region = defaultdict(list)
         for c in communes:
             by_dep[c[2]].append(c)
             by_region[c[4]].append(c)
-        dep_samplers = {
-            k: _Sampler([c[0] for c in v], [max(c[6] or 0, 50) for c in v])
-            for k, v in by_dep.items()
-        }
-        region_samplers = {
-            k: _Sampler([c[0] for c in v], [max(c[6] or 0, 50) for c in v])
-            for k, v in by_region.items()
-        }
+        dep_samplers = {k: sampler(v) for k, v in by_dep.items()}
+        area_samplers = {}
 
-        # Clusters: a filière, a real commune drawn by population, a fictional name.
+        def area(codes) -> _Sampler | None:
+            """Communes of one or more régions, by population (None if none is loaded)."""
+            key = tuple(sorted(codes))
+            if key not in area_samplers:
+                rows = [c for code in key for c in by_region.get(code, [])]
+                area_samplers[key] = sampler(rows) if rows else None
+            return area_samplers[key]
+
+        # The real pôles: their régions, their filières (all of them when none is known).
+        pole_hosts = []
+        filiere_regions = defaultdict(set)
+        for pole in poles:
+            regions = sorted(r.code for r in pole.regions.all())
+            if not regions and pole.commune_id:
+                regions = [pole.commune.region_id]
+            slugs = [f.slug for f in pole.filieres.all()]
+            entries = [entry_by_slug[slug] for slug in slugs if slug in entry_by_slug]
+            for entry in entries:
+                filiere_regions[entry[0]].update(regions)
+            pole_hosts.append(
+                _Host(
+                    filieres=entries or FILIERES,
+                    # Nationwide when none of its régions has communes loaded.
+                    area=(area(regions) if regions else None) or national,
+                    home=by_code.get(pole.commune_id),
+                    regions=tuple(regions),
+                    pk=pole.pk,
+                    real=True,
+                )
+            )
+
+        # Demo clusters: a filière, a real commune drawn by population (half of the time
+        # among the régions of the real pôles of that filière, where it is strong), a
+        # fictional name.
         cluster_rows = []
+        hosts = []
         names_used = set()
-        for i in range(clusters):
-            fil_name, themes, nafs, offers = FILIERES[i % len(FILIERES)]
-            commune = by_code[national.draw(rng)]
+        for i in range(n_demo_clusters):
+            entry = FILIERES[i % len(FILIERES)]
+            fil_name, themes, _nafs, offers = entry
+            strong = area(filiere_regions[fil_name]) if filiere_regions[fil_name] else None
+            where = strong if strong and rng.random() < REGIONAL_SHARE else national
+            commune = by_code[where.draw(rng)]
             for attempt in range(20):
                 territory = (
                     commune[3] if attempt % 2 == 0 or commune[3] == commune[5] else commune[5]
@@ -260,17 +369,28 @@ def generate(
             else:
                 name = f"{prefix} {theme} {commune[1]} {i} (démo)"
             names_used.add(name)
-            cluster_rows.append((name, fil_name, commune, themes, offers, territory))
-        # Heavy-tailed sizes summing to the number of companies (primary memberships).
-        raw = [rng.paretovariate(1.6) for _ in range(clusters)]
-        scale = (companies - clusters) / sum(raw)
+            cluster_rows.append((name, fil_name, commune, offers, territory))
+            hosts.append(
+                _Host(
+                    filieres=[entry],
+                    area=area([commune[4]]),
+                    near=dep_samplers[commune[2]],
+                    home=commune,
+                    regions=(commune[4],),
+                )
+            )
+        hosts += pole_hosts  # after the demo clusters, whose sizes come first below
+        # Heavy-tailed sizes summing to the number of companies (primary memberships);
+        # pôles, larger networks than most clusters, weigh double.
+        raw = [rng.paretovariate(1.6) * (POLE_WEIGHT if h.real else 1) for h in hosts]
+        scale = (n_companies - len(hosts)) / sum(raw)
         sizes = [1 + int(r * scale) for r in raw]
-        for k in range(companies - sum(sizes)):
-            sizes[k % clusters] += 1
+        for k in range(n_companies - sum(sizes)):
+            sizes[k % len(hosts)] += 1
 
         cluster_objs = []
-        for (name, fil_name, commune, _themes, offers, territory), size in zip(
-            cluster_rows, sizes, strict=True
+        for (name, fil_name, commune, offers, territory), size in zip(
+            cluster_rows, sizes, strict=False
         ):
             topics = ", ".join(rng.sample(offers, min(2, len(offers))))
             description = rng.choice(CLUSTER_DESCRIPTIONS).format(
@@ -308,6 +428,8 @@ def generate(
         bulk.insert(Cluster, cluster_objs)
         slug_to_pk = dict(Cluster.objects.filter(is_demo=True).values_list("slug", "pk"))
         cluster_pks = [slug_to_pk[c.slug] for c in cluster_objs]
+        for host, pk in zip(hosts, cluster_pks, strict=False):
+            host.pk = pk
         through_f = Cluster.filieres.through
         through_r = Cluster.regions.through
         through_f.objects.bulk_create(
@@ -337,26 +459,29 @@ def generate(
                 )
         Contact.objects.bulk_create(contacts, batch_size=500)
         report.clusters, report.contacts = len(cluster_objs), len(contacts)
+        report.real_clusters = real_clusters
+        report.real_poles = len(poles)
+        report.real_members = real_members
         step("clusters", t0)
 
-        # Companies, around their first cluster.
+        # Companies, around the cluster of their first membership.
         t0 = time.perf_counter()
         bands = _Sampler(list(HEADCOUNT_WEIGHTS), list(HEADCOUNT_WEIGHTS.values()))
         today = date(2026, 1, 1)
         company_objs, est_objs, memberships = [], [], []
         n = 0
-        cluster_region = {}
-        for idx, (size, c) in enumerate(zip(sizes, cluster_objs, strict=True)):
-            fil_name, themes, _nafs, offers = FILIERES[idx % len(FILIERES)]
-            nafs = naf_choices[fil_name]
-            home = by_code[c.commune_id]
-            cluster_region[cluster_pks[idx]] = home[4]
+        for size, host in zip(sizes, hosts, strict=True):
             for _ in range(size):
                 n += 1
-                r = rng.random()
-                sampler = dep_samplers[home[2]] if r < 0.6 else region_samplers[home[4]]
-                commune = by_code[sampler.draw(rng)] if sampler else home
-                naf_code, naf_label = rng.choice(nafs)
+                if host.near and rng.random() < 0.6:
+                    where = host.near
+                else:
+                    where = host.area
+                commune = by_code[where.draw(rng)] if where else host.home
+                fil_name, themes, _nafs, offers = (
+                    host.filieres[0] if len(host.filieres) == 1 else rng.choice(host.filieres)
+                )
+                naf_code, naf_label = rng.choice(naf_choices[fil_name])
                 surname = rng.choice(SURNAMES)
                 activity = rng.choice(themes)
                 form, category = rng.choice(LEGAL_FORMS)
@@ -397,7 +522,7 @@ def generate(
                     (siren, demo_siret(siren, 1), True, naf_code, band, commune, lat, lon)
                 )
                 if band >= "21" and rng.random() < 0.4:
-                    other = by_code[region_samplers[home[4]].draw(rng)]
+                    other = by_code[host.area.draw(rng)] if host.area else commune
                     est_objs.append(
                         (
                             siren,
@@ -410,7 +535,7 @@ def generate(
                             other[8],
                         )
                     )
-                memberships.append((cluster_pks[idx], siren, demo_siret(siren, 1)))
+                memberships.append((host.pk, siren, demo_siret(siren, 1), commune[4], fil_name))
         bulk.insert_rows(Company, company_objs)
         company_pk = dict(Company.objects.filter(is_demo=True).values_list("siren", "pk"))
         step("entreprises", t0)
@@ -438,20 +563,28 @@ def generate(
             ],
         )
         est_pk = dict(Establishment.objects.filter(is_demo=True).values_list("siret", "pk"))
-        # A quarter of the companies also belong to a second cluster of their région.
-        by_region_clusters = defaultdict(list)
-        for pk, region in cluster_region.items():
-            by_region_clusters[region].append(pk)
+        # Some companies also belong to a second cluster of their région: one of their
+        # filière (a generated cluster or a real pôle: the membership is demo either way),
+        # else any generated one. Never a pôle outside its filières, so that a pôle's
+        # members all work in its filières.
+        peers = defaultdict(list)
+        for host in hosts:
+            for code in host.regions:
+                for entry in host.filieres:
+                    peers[code, entry[0]].append(host.pk)
+                if not host.real:
+                    peers[code, None].append(host.pk)
         seen = set()
         membership_objs = []
         founding = date(2008, 1, 1)
-        for cluster_pk, siren, siret in memberships:
+        for cluster_pk, siren, siret, region, fil_name in memberships:
             pairs = [cluster_pk]
-            if rng.random() < 0.25:
-                options = by_region_clusters[cluster_region[cluster_pk]]
-                second = rng.choice(options if len(options) > 1 else cluster_pks)
-                if second != cluster_pk:
-                    pairs.append(second)
+            if rng.random() < SECOND_MEMBERSHIP:
+                options = [pk for pk in peers[region, fil_name] if pk != cluster_pk] or [
+                    pk for pk in peers[region, None] if pk != cluster_pk
+                ]
+                if options:
+                    pairs.append(rng.choice(options))
             for pk in pairs:
                 if (pk, siren) in seen:
                     continue
@@ -474,6 +607,7 @@ def generate(
         report.companies = len(company_objs)
         report.establishments = len(est_objs)
         report.memberships = len(membership_objs)
+        report.pole_members = sum(s for s, h in zip(sizes, hosts, strict=True) if h.real)
         step("adhésions", t0)
 
         t0 = time.perf_counter()

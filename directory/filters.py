@@ -286,11 +286,14 @@ class ClusterFilter:
         raise KeyError(name)
 
 
-def member_count():
-    """Members per cluster as a subquery: no GROUP BY, so it composes with search SQL."""
+def member_count(**conditions):
+    """Members per cluster as a subquery: no GROUP BY, so it composes with search SQL.
+
+    ``conditions`` filter the memberships counted (``is_demo=True``: the demo ones).
+    """
 
     counts = (
-        Membership.objects.filter(cluster=OuterRef("pk"))
+        Membership.objects.filter(cluster=OuterRef("pk"), **conditions)
         .order_by()
         .values("cluster")
         .annotate(n=Count("pk"))

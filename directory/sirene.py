@@ -2,11 +2,13 @@
 
 ``enrich(path)`` scans the stock file (CSV, optionally gzipped, or Parquet) with
 DuckDB, semi-joined to the members' SIRETs (and, for companies known only by SIREN,
-to their head office), so only matching rows ever reach Python; DuckDB streams the
-file with a bounded memory limit. It then fills or refreshes establishment name, NAF,
-headcount band, active/closed, commune and coordinates (Lambert 93, or the legal
-projection of each overseas département, converted to WGS84 with pyproj in one
-vectorised call) and the company's fields from its head office. Dry run by default.
+to their head office); DuckDB streams the file with a bounded memory limit. It then
+fills or refreshes establishment name, NAF, headcount band, active/closed, commune and
+coordinates (Lambert 93, or the legal projection of each overseas département,
+converted to WGS84 with pyproj on numpy arrays) and the company's fields from its head
+office. The members' current values are loaded into DuckDB once (raw cursor, pandas),
+so the wanted values and the field-by-field changes are SQL; only the changes reach
+Python, and only when they are to be written. Dry run by default.
 
 ``synthesize(out, rows)`` writes a synthetic stock file of any size in the real
 column layout, including the members' SIRETs so that enrichment finds them.
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-from django.db import transaction
+from django.db import connection, transaction
 from pyproj import Transformer
 
 from activities.models import NafCode
@@ -157,39 +159,102 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _write_members(folder: Path) -> tuple[Path, Path, int]:
-    sirets = folder / "sirets.csv"
-    sirens = folder / "sirens.csv"
-    with sirets.open("w", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["siret"])
-        count = 0
-        for (siret,) in Establishment.objects.values_list("siret").order_by().iterator(20_000):
-            writer.writerow([siret])
-            count += 1
-    with sirens.open("w", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["siren"])
-        only = Company.objects.filter(establishments__isnull=True).values_list("siren")
-        for (siren,) in only.order_by().iterator(20_000):
-            writer.writerow([siren])
-            count += 1
-    return sirets, sirens, count
+def _table(con, name: str, spec: list[tuple[str, str]], rows: list[tuple]) -> None:
+    """A typed DuckDB temp table from Python rows (through pandas, in C)."""
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records(rows, columns=[c for c, _t in spec])
+    con.register(f"{name}_df", frame)
+    # Typed copy: an empty or all-NULL column must still compare as text, boolean or
+    # double; pandas turns NULL floats into NaN, which must be NULL again.
+    select = ", ".join(
+        f"nullif({c}::DOUBLE, 'NaN'::DOUBLE) AS {c}" if t == "DOUBLE" else f"{c}::{t} AS {c}"
+        for c, t in spec
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select} FROM {name}_df")
+    con.unregister(f"{name}_df")
+
+
+def _raw(sql: str) -> list[tuple]:
+    # A plain cursor: the ORM's per-value converters cost more than the query at 200,000 rows.
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+EST_FIELDS = ("name", "naf_id", "headcount_band", "active", "commune_id", "lat", "lon", "address")
+COMPANY_FIELDS = ("naf_id", "active", "commune_id", "lat", "lon", "headcount_band")
+EST_TYPES = [
+    ("name", "VARCHAR"),
+    ("naf_id", "VARCHAR"),
+    ("headcount_band", "VARCHAR"),
+    ("active", "BOOLEAN"),
+    ("commune_id", "VARCHAR"),
+    ("lat", "DOUBLE"),
+    ("lon", "DOUBLE"),
+    ("address", "VARCHAR"),
+]
+
+
+def _load_members(con) -> int:
+    """Register the members' keys and current values as DuckDB tables; returns the count."""
+    est = Establishment._meta.db_table
+    company = Company._meta.db_table
+    stored_est = _raw(
+        f"SELECT siret, id, company_id, {', '.join(_column(Establishment, f) for f in EST_FIELDS)} "
+        f"FROM {est}"
+    )
+    stored_company = _raw(
+        f"SELECT siren, id, {', '.join(_column(Company, f) for f in COMPANY_FIELDS)}, "
+        f"NOT EXISTS (SELECT 1 FROM {est} e WHERE e.company_id = c.id) AS siren_only "
+        f"FROM {company} c"
+    )
+    _table(
+        con,
+        "stored_est",
+        [("siret", "VARCHAR"), ("id", "BIGINT"), ("company_id", "BIGINT"), *EST_TYPES],
+        stored_est,
+    )
+    _table(
+        con,
+        "stored_company",
+        [
+            ("siren", "VARCHAR"),
+            ("id", "BIGINT"),
+            *[(f, dict(EST_TYPES)[f]) for f in COMPANY_FIELDS],
+            ("siren_only", "BOOLEAN"),
+        ],
+        stored_company,
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE member_sirets AS SELECT siret::VARCHAR AS siret "
+        "FROM stored_est"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE member_sirens AS SELECT siren::VARCHAR AS siren "
+        "FROM stored_company WHERE siren_only"
+    )
+    return len(stored_est) + sum(1 for row in stored_company if row[-1])
+
+
+def _column(model, name: str) -> str:
+    return model._meta.get_field(name).column
 
 
 def scan(path: Path, con=None) -> tuple[list[dict], int]:
-    """The stock rows of the members (by SIRET, or head office by SIREN) and the member count."""
+    """The stock rows of the members (by SIRET, or head office by SIREN) and the member count.
+
+    Leaves them in the DuckDB temp table ``candidates`` of ``con`` too.
+    """
     con = con or connect()
-    with tempfile.TemporaryDirectory() as tmp:
-        sirets, sirens, count = _write_members(Path(tmp))
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE member_sirets AS "
-            f"SELECT siret FROM read_csv('{sirets}', header = true, all_varchar = true)"
-        )
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE member_sirens AS "
-            f"SELECT siren FROM read_csv('{sirens}', header = true, all_varchar = true)"
-        )
+    count = _load_members(con)
+    _scan(path, con)
+    cursor = con.execute("SELECT * EXCLUDE (rid) FROM candidates")
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()], count
+
+
+def _scan(path: Path, con) -> None:
     try:
         columns = {
             c
@@ -210,49 +275,98 @@ def scan(path: Path, con=None) -> tuple[list[dict], int]:
         "SELECT DISTINCT substr(siret, 1, 9) AS siren FROM member_sirets "
         "UNION SELECT siren FROM member_sirens"
     )
-    query = (
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE candidates AS "
         f"WITH candidates AS MATERIALIZED (SELECT {select} FROM {_source(path)} s "
         "SEMI JOIN member_companies m ON s.siren::VARCHAR = m.siren) "
-        "SELECT * FROM candidates c "
+        "SELECT * FROM (SELECT row_number() OVER () AS rid, * FROM candidates c "
         "WHERE c.siret IN (SELECT siret FROM member_sirets) "
         "OR (c.siren IN (SELECT siren FROM member_sirens) "
-        "    AND lower(c.etablissementSiege) = 'true')"
+        "    AND lower(c.etablissementSiege) = 'true')) "
+        # One row per SIRET (the last), as a dict keyed by SIRET would keep.
+        "QUALIFY row_number() OVER (PARTITION BY siret ORDER BY rid DESC) = 1"
     )
-    cursor = con.execute(query)
-    rows = [dict(zip(USED, r, strict=True)) for r in cursor.fetchall()]
-    return rows, count
 
 
-def _to_wgs84(rows: list[dict]) -> None:
-    """Add lat/lon to rows with Lambert coordinates, one pyproj call per projection."""
-    groups: dict[int, list[dict]] = {}
-    for row in rows:
-        x, y = (
-            row["coordonneeLambertAbscisseEtablissement"],
-            row["coordonneeLambertOrdonneeEtablissement"],
-        )
-        row["lat"] = row["lon"] = None
-        try:
-            row["_x"], row["_y"] = float(x), float(y)
-        except (TypeError, ValueError):
-            continue
-        code = row["codeCommuneEtablissement"] or ""
-        groups.setdefault(EPSG_BY_PREFIX.get(code[:3], 2154), []).append(row)
-    for epsg, members in groups.items():
-        transformer = Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True)
-        lons, lats = transformer.transform([r["_x"] for r in members], [r["_y"] for r in members])
-        for row, lon, lat in zip(members, lons, lats, strict=True):
-            if -90 <= lat <= 90 and -180 <= lon <= 180:
-                row["lat"], row["lon"] = round(lat, 6), round(lon, 6)
+def _wanted(con, communes: CommuneIndex, naf_codes: set[str]) -> None:
+    """Table ``wanted``: the member values the stock says, computed in DuckDB."""
+    mapping = dict(communes.former)
+    mapping.update((code, code) for code in communes.codes)
+    _table(
+        con, "commune_map", [("code", "VARCHAR"), ("commune_id", "VARCHAR")], list(mapping.items())
+    )
+    _table(con, "naf_codes", [("code", "VARCHAR")], [(c,) for c in naf_codes])
+    code = "upper(trim(coalesce(c.codeCommuneEtablissement, '')))"
+    code = f"CASE WHEN regexp_full_match({code}, '[0-9]{{4}}') THEN '0' || {code} ELSE {code} END"
+    epsg = " ".join(f"WHEN '{prefix}' THEN {value}" for prefix, value in EPSG_BY_PREFIX.items())
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE wanted AS SELECT c.rid, c.siret, c.siren, "
+        "lower(coalesce(c.etablissementSiege, '')) = 'true' AS is_head, "
+        "left(coalesce(nullif(c.denominationUsuelleEtablissement, ''), "
+        "     nullif(c.enseigne1Etablissement, ''), ''), 250) AS name, "
+        "CASE WHEN coalesce(nullif(c.nomenclatureActivitePrincipaleEtablissement, ''), "
+        "     'NAFRev2') = 'NAFRev2' AND n.code IS NOT NULL "
+        "     THEN c.activitePrincipaleEtablissement END AS naf_id, "
+        "coalesce(c.trancheEffectifsEtablissement, '') AS headcount_band, "
+        "coalesce(c.etatAdministratifEtablissement, '') <> 'F' AS active, "
+        "m.commune_id AS commune_id, "
+        "NULL::DOUBLE AS lat, NULL::DOUBLE AS lon, "
+        "left(concat_ws(' ', nullif(c.numeroVoieEtablissement, ''), "
+        "     nullif(c.typeVoieEtablissement, ''), nullif(c.libelleVoieEtablissement, '')), "
+        "     300) AS address, "
+        "TRY_CAST(c.coordonneeLambertAbscisseEtablissement AS DOUBLE) AS x, "
+        "TRY_CAST(c.coordonneeLambertOrdonneeEtablissement AS DOUBLE) AS y, "
+        f"CASE substr(coalesce(c.codeCommuneEtablissement, ''), 1, 3) {epsg} ELSE 2154 END "
+        "AS epsg "
+        "FROM candidates c "
+        "LEFT JOIN naf_codes n ON n.code = c.activitePrincipaleEtablissement "
+        f"LEFT JOIN commune_map m ON m.code = {code}"
+    )
+    _to_wgs84(con)
 
 
-def _address(row) -> str:
-    parts = [
-        row["numeroVoieEtablissement"],
-        row["typeVoieEtablissement"],
-        row["libelleVoieEtablissement"],
-    ]
-    return " ".join(p for p in parts if p)[:300]
+def _to_wgs84(con) -> None:
+    """Fill wanted.lat/lon from Lambert coordinates: one vectorised pyproj call per projection."""
+    import numpy as np
+
+    arrays = con.execute(
+        "SELECT rid, x, y, epsg FROM wanted WHERE x IS NOT NULL AND y IS NOT NULL"
+    ).fetchnumpy()
+    if not len(arrays["rid"]):
+        return
+    rid = np.asarray(arrays["rid"])
+    x, y = np.asarray(arrays["x"], dtype=float), np.asarray(arrays["y"], dtype=float)
+    epsg = np.asarray(arrays["epsg"])
+    lat, lon = np.full(len(rid), np.nan), np.full(len(rid), np.nan)
+    for code in np.unique(epsg):
+        mask = epsg == code
+        transformer = Transformer.from_crs(f"EPSG:{int(code)}", "EPSG:4326", always_xy=True)
+        lon[mask], lat[mask] = transformer.transform(x[mask], y[mask])
+    ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    import pandas as pd
+
+    frame = pd.DataFrame({"rid": rid[ok], "lat": lat[ok].round(6), "lon": lon[ok].round(6)})
+    con.register("coords_df", frame)
+    con.execute(
+        "UPDATE wanted SET lat = k.lat, lon = k.lon FROM coords_df k WHERE wanted.rid = k.rid"
+    )
+    con.unregister("coords_df")
+
+
+def _changed(field: str, current: str = "s") -> str:
+    # Blank SIRENE values (non-diffusible, missing) never erase what is known.
+    w = f"w.{field}"
+    blank = f"{w} IS NOT NULL"
+    if field not in ("active", "lat", "lon"):
+        blank += f" AND {w}::VARCHAR <> ''"
+    return f"({blank} AND {w} IS DISTINCT FROM {current}.{field})"
+
+
+def _diff_query(fields, changed: dict[str, str], source: str) -> str:
+    merged = ", ".join(f"CASE WHEN {changed[f]} THEN w.{f} ELSE s.{f} END AS {f}" for f in fields)
+    flags = ", ".join(f"{changed[f]} AS ch_{f}" for f in fields)
+    any_change = " OR ".join(changed[f] for f in fields)
+    return f"SELECT s.id, {merged}, {flags} {source} AND ({any_change})"
 
 
 def enrich(path, *, apply: bool = False, progress: bool = False) -> SireneReport:
@@ -261,124 +375,125 @@ def enrich(path, *, apply: bool = False, progress: bool = False) -> SireneReport
         raise SireneError(f"fichier introuvable : {path}")
     report = SireneReport(dry_run=not apply)
     started = time.perf_counter()
-    rows, report.members = scan(path)
+    con = connect()
+    report.members = _load_members(con)
+    _scan(path, con)
     report.scanned_seconds = time.perf_counter() - started
-    report.matched = len(rows)
-    _to_wgs84(rows)
-    communes = CommuneIndex().load()
+    (report.matched,) = con.execute("SELECT count(*) FROM candidates").fetchall()[0]
+    report.not_found = report.members - report.matched
     naf_codes = set(
         NafCode.objects.filter(level=NafCode.Level.SUBCLASS).values_list("code", flat=True)
     )
+    _wanted(con, CommuneIndex().load(), naf_codes)
 
-    est_fields = (
-        "name",
-        "naf_id",
-        "headcount_band",
-        "active",
-        "commune_id",
-        "lat",
-        "lon",
-        "address",
+    # Establishments: the members' own, compared in DuckDB; only changes come back.
+    est_changed = {f: _changed(f) for f in EST_FIELDS}
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE est_diff AS "
+        + _diff_query(
+            EST_FIELDS,
+            est_changed,
+            "FROM wanted w JOIN stored_est s ON s.siret = w.siret WHERE TRUE",
+        )
+        + " ORDER BY w.rid"
     )
-    by_siret = {r["siret"]: r for r in rows}
-    stored = bulk.values_by_key(
-        Establishment.objects, "siret", by_siret, "id", "company_id", *est_fields
+    _count_fields(con, report, "est_diff", "établissement", EST_FIELDS)
+    (report.establishments_updated,) = con.execute("SELECT count(*) FROM est_diff").fetchall()[0]
+    (report.closed,) = con.execute(
+        "SELECT count(*) FROM est_diff WHERE ch_active AND NOT active"
+    ).fetchall()[0]
+    flag_list = ", ".join(f"ch_{f}" for f in EST_FIELDS)
+    for row in con.execute(
+        f"SELECT e.siret, {flag_list} FROM est_diff d JOIN stored_est e ON e.id = d.id LIMIT 200"
+    ).fetchall():
+        fields = sorted(f for f, flag in zip(EST_FIELDS, row[1:], strict=True) if flag)
+        report.changes.append(f"~ {row[0]} : " + ", ".join(fields))
+
+    # Companies: from their head office, or from the one found for a SIREN-only member.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE heads AS SELECT w.* FROM wanted w "
+        "WHERE w.is_head OR w.siret NOT IN (SELECT siret FROM stored_est) "
+        "QUALIFY row_number() OVER (PARTITION BY w.siren ORDER BY w.rid DESC) = 1"
     )
-    company_ids: dict[str, int] = {}
-
-    def wanted(row) -> dict:
-        commune = communes.by_code(row["codeCommuneEtablissement"] or "")
-        naf = row["activitePrincipaleEtablissement"] or ""
-        nomenclature = row["nomenclatureActivitePrincipaleEtablissement"] or "NAFRev2"
-        return {
-            "name": (
-                row["denominationUsuelleEtablissement"] or row["enseigne1Etablissement"] or ""
-            )[:250],
-            "naf_id": naf if nomenclature == "NAFRev2" and naf in naf_codes else None,
-            "headcount_band": row["trancheEffectifsEtablissement"] or "",
-            "active": row["etatAdministratifEtablissement"] != "F",
-            "commune_id": commune,
-            "lat": row["lat"],
-            "lon": row["lon"],
-            "address": _address(row),
-        }
-
-    est_updates, head_offices, new_heads = [], {}, []
-    for siret, row in by_siret.items():
-        values = wanted(row)
-        is_head = (row["etablissementSiege"] or "").lower() == "true"
-        current = stored.get(siret)
-        if current is None:
-            # A company known by SIREN only: its head office becomes an establishment.
-            new_heads.append((row["siren"], siret, values))
-            head_offices[row["siren"]] = values
-            continue
-        current_values = dict(zip(est_fields, current[2:], strict=True))
-        # Blank SIRENE values (non-diffusible, missing) never erase what is known.
-        diff = {k: v for k, v in values.items() if v not in (None, "") and v != current_values[k]}
-        if diff:
-            est_updates.append({"id": current[0], **current_values, **diff})
-            report.fields.update(f"établissement.{k}" for k in diff)
-            if diff.get("active") is False:
-                report.closed += 1
-            if len(report.changes) < 200:
-                report.changes.append(f"~ {siret} : " + ", ".join(sorted(diff)))
-        if is_head:
-            head_offices[row["siren"]] = values
-    report.not_found = report.members - report.matched
-    report.establishments_updated = len(est_updates)
-
-    company_fields = ("naf_id", "active", "commune_id", "lat", "lon", "headcount_band")
-    stored_companies = bulk.values_by_key(
-        Company.objects, "siren", head_offices, "id", *company_fields
+    company_changed = {f: _changed(f) for f in COMPANY_FIELDS}
+    # The head office's band is not the company's: only fill a blank one.
+    company_changed["headcount_band"] = (
+        f"({company_changed['headcount_band']} AND coalesce(s.headcount_band, '') = '')"
     )
-    company_updates = []
-    for siren, values in head_offices.items():
-        current = stored_companies.get(siren)
-        if current is None:
-            continue
-        company_ids[siren] = current[0]
-        current_values = dict(zip(company_fields, current[1:], strict=True))
-        diff = {
-            k: values[k]
-            for k in company_fields
-            if values[k] not in (None, "")
-            and values[k] != current_values[k]
-            # The head office's band is not the company's: only fill a blank one.
-            and (k != "headcount_band" or not current_values[k])
-        }
-        if diff:
-            company_updates.append({"id": current[0], **current_values, **diff})
-            report.fields.update(f"entreprise.{k}" for k in diff)
-    report.companies_updated = len(company_updates)
-    report.establishments_created = len(new_heads)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE company_diff AS "
+        + _diff_query(
+            COMPANY_FIELDS,
+            company_changed,
+            "FROM heads w JOIN stored_company s ON s.siren = w.siren WHERE TRUE",
+        )
+    )
+    _count_fields(con, report, "company_diff", "entreprise", COMPANY_FIELDS)
+    (report.companies_updated,) = con.execute("SELECT count(*) FROM company_diff").fetchall()[0]
+    new_heads_sql = (
+        f"SELECT w.siret, s.id AS company_id, {', '.join('w.' + f for f in EST_FIELDS)} "
+        "FROM wanted w LEFT JOIN stored_company s ON s.siren = w.siren "
+        "WHERE w.siret NOT IN (SELECT siret FROM stored_est)"
+    )
+    (report.establishments_created,) = con.execute(
+        f"SELECT count(*) FROM ({new_heads_sql})"
+    ).fetchall()[0]
 
     if apply:
+        est_updates = _records(con, "est_diff", ("id", *EST_FIELDS))
+        company_updates = _records(con, "company_diff", ("id", *COMPANY_FIELDS))
+        new_heads = _records(
+            con,
+            f"({new_heads_sql}) WHERE company_id IS NOT NULL",
+            ("siret", "company_id", *EST_FIELDS),
+        )
         with transaction.atomic():
-            bulk.update(Establishment, est_updates, est_fields)
-            bulk.update(Company, company_updates, company_fields)
+            bulk.update(Establishment, est_updates, EST_FIELDS)
+            bulk.update(Company, company_updates, COMPANY_FIELDS)
             bulk.insert_rows(
                 Establishment,
                 [
                     {
-                        "siret": siret,
-                        "company_id": company_ids[siren],
                         "is_head_office": True,
                         "provenance": Provenance.SIRENE,
                         "provenance_detail": path.name[:300],
-                        **values,
+                        **row,
                     }
-                    for siren, siret, values in new_heads
-                    if siren in company_ids
+                    for row in new_heads
                 ],
             )
         if company_updates:
             from directory.search_documents import company_documents
 
-            changed = {c["id"] for c in company_updates}
-            sirens = [s for s, pk in company_ids.items() if pk in changed]
+            sirens = [
+                siren
+                for (siren,) in con.execute(
+                    "SELECT s.siren FROM company_diff d JOIN stored_company s ON s.id = d.id"
+                ).fetchall()
+            ]
             search.index_many("company", company_documents(sirens=sirens))
+    con.close()
     return report
+
+
+def _count_fields(con, report, table: str, label: str, fields) -> None:
+    sums = ", ".join(f"count(*) FILTER (WHERE ch_{f})" for f in fields)
+    for f, n in zip(fields, con.execute(f"SELECT {sums} FROM {table}").fetchall()[0], strict=True):
+        if n:
+            report.fields[f"{label}.{f}"] += n
+
+
+def _records(con, source: str, fields) -> list[dict]:
+    cursor = con.execute(f"SELECT {', '.join(fields)} FROM {source}")
+    rows = []
+    for values in cursor.fetchall():
+        row = dict(zip(fields, values, strict=True))
+        # NULL lat/lon from pandas arrive as NaN; the database wants NULL.
+        for key in ("lat", "lon"):
+            if row.get(key) is not None and row[key] != row[key]:
+                row[key] = None
+        rows.append(row)
+    return rows
 
 
 # --- synthetic stock files ------------------------------------------------------------

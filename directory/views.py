@@ -84,6 +84,8 @@ def _cluster_columns(request) -> list[Column]:
         Column(_("Labels"), lambda c: " | ".join(label_name(x) for x in c.labels or [])),
         Column(_("Site web"), lambda c: c.website),
         Column(_("Entreprises adhérentes"), lambda c: c.n_members),
+        # A real pôle's members may be generated: say how many, next to the total.
+        Column(_("Dont adhérents de démonstration"), lambda c: c.n_demo_members),
         Column(_("Démonstration"), lambda c: c.is_demo),
         Column(_("Fiche"), lambda c: _absolute(request, f"/annuaire/{c.slug}/")),
     ]
@@ -102,11 +104,14 @@ def cluster_list(request):
         qs = qs.annotate(n_members=filters.member_count())
     fmt = _export_format(request)
     if fmt:
-        qs = qs.prefetch_related("filieres", "regions")
+        qs = qs.prefetch_related("filieres", "regions").annotate(
+            n_demo_members=filters.member_count(is_demo=True)
+        )
         return export_response(
             fmt, "clusters", _cluster_columns(request), qs.iterator(chunk_size=500), _cluster_point
         )
     page = _page(request, qs, PAGE_SIZE)
+    page.object_list = _mark_demo_members(page.object_list)
     context = {
         "filter": flt,
         "facets": flt.facets(scope=_scope(request.user)),
@@ -119,6 +124,21 @@ def cluster_list(request):
     }
     template = "directory/_cluster_results.html" if _is_htmx(request) else "directory/clusters.html"
     return render(request, template, context)
+
+
+def _mark_demo_members(clusters) -> list[Cluster]:
+    """Flag the real clusters of a page whose members include generated ones (one query)."""
+
+    clusters = list(clusters)
+    real = [c.pk for c in clusters if not c.is_demo]
+    with_demo = set(
+        Membership.objects.filter(cluster_id__in=real, is_demo=True)
+        .values_list("cluster_id", flat=True)
+        .distinct()
+    )
+    for cluster in clusters:
+        cluster.has_demo_members = cluster.pk in with_demo
+    return clusters
 
 
 def _scope(user) -> str:
@@ -182,7 +202,8 @@ def _member_columns(request) -> list[Column]:
             lambda m: m.company.commune.departement_id if m.company.commune else "",
         ),
         Column(_("Site web"), lambda m: m.company.website),
-        Column(_("Démonstration"), lambda m: m.company.is_demo),
+        # Demo membership or demo company: a real pôle's generated members say "oui".
+        Column(_("Démonstration"), lambda m: m.is_demo or m.company.is_demo),
         Column(_("Fiche"), lambda m: _absolute(request, f"/entreprises/{m.company.siren}/")),
     ]
 
@@ -267,6 +288,8 @@ def cluster_detail(request, slug):
         "territoires": territoires,
         "departements": departements,
         "member_count": all_members.count(),
+        # A real cluster with generated members (a pôle whose list is not published).
+        "demo_members": not cluster.is_demo and all_members.filter(is_demo=True).exists(),
         "page": page,
         "querystring": filters.querystring(request.GET),
         "headcount_choices": [(k, v[0]) for k, v in HEADCOUNT_BANDS.items()],

@@ -6,13 +6,15 @@ INSEE codes; a commune's former code answers with today's commune.
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.views.decorators.gzip import gzip_page
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from core.text import normalize_name
 from territories.api_types import Pagination, Text
-from territories.geo import boundaries
+from territories.geo import cached_boundaries_json
 from territories.lookups import resolve_commune
 from territories.models import EPCI, Commune, Departement, Region, TerritoireIndustrie, ZoneEmploi
 
@@ -20,17 +22,35 @@ router = Router(tags=["territories"])
 PAGE_SIZE = settings.MAPSTER_API_PAGE_SIZE
 
 
+def _geojson_response(request, level: str) -> HttpResponse:
+    body, digest = cached_boundaries_json(level)
+    etag = f'"{digest}"'
+    # Counts are public aggregates, the same for every reader: shared caches may keep
+    # them a minute, then revalidate cheaply with the ETag.
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/geo+json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+# Gzipped here only, never site-wide: compressing pages that carry a CSRF token would
+# expose them to BREACH; these public JSON bodies hold no secret.
 @router.get("/geo/regions.geojson", summary="Région boundaries (GeoJSON) with directory counts")
+@decorate_view(gzip_page)
 def regions_geojson(request):
-    return JsonResponse(boundaries("regions"), content_type="application/geo+json")
+    return _geojson_response(request, "regions")
 
 
 @router.get(
     "/geo/departements.geojson",
     summary="Département boundaries (GeoJSON) with directory counts",
 )
+@decorate_view(gzip_page)
 def departements_geojson(request):
-    return JsonResponse(boundaries("departements"), content_type="application/geo+json")
+    return _geojson_response(request, "departements")
 
 
 class RegionOut(Schema):

@@ -1,13 +1,28 @@
-"""The generated demo network."""
+"""The generated demo network, and the demo members it gives the real pôles."""
+
+import csv
+import io
+import os
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from core import search
-from directory.demo import DEMO_SIREN_PREFIX, generate
+from directory.demo import DEMO_SIREN_PREFIX, clear_demo, generate
 from directory.identifiers import siren_error, siret_error
 from directory.models import Cluster, Company, Contact, Establishment, Membership
-from tests.factories import CommuneFactory, CompanyFactory, DepartementFactory, RegionFactory
+from directory.poles import load_poles
+from territories.models import Commune
+from tests.factories import (
+    ClusterFactory,
+    CommuneFactory,
+    CompanyFactory,
+    DepartementFactory,
+    MembershipFactory,
+    RegionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +152,138 @@ def test_demo_command_if_empty_and_clear(communes, capsys):
     call_command("demo", "--clear")
     assert not Company.objects.exists()
     assert search.indexed_count("company") == 0
+
+
+# Real pôles --------------------------------------------------------------------------
+
+NOTICE = (
+    "Les entreprises adhérentes affichées sont des données de démonstration générées : "
+    "la liste réelle des adhérents de ce pôle n'est pas publiée."
+)
+
+
+@pytest.fixture
+def poles(reference):
+    load_poles(Path(os.environ["MAPSTER_REFERENCE_DIR"]))
+    return Cluster.objects.filter(kind=Cluster.Kind.POLE, is_demo=False)
+
+
+def pole_snapshot(poles):
+    """Every field of every pôle, with its filières and régions."""
+    fields = [f.attname for f in Cluster._meta.concrete_fields]  # updated_at included
+    return {p["slug"]: p for p in poles.values(*fields)} | {
+        f"{c.slug}:m2m": (
+            sorted(c.filieres.values_list("slug", flat=True)),
+            sorted(c.regions.values_list("code", flat=True)),
+        )
+        for c in poles
+    }
+
+
+def test_demo_gives_real_poles_demo_members_and_leaves_the_poles_real(poles):
+    before = pole_snapshot(poles)
+    assert poles.count() == 57
+    generate(clusters=80, companies=3000)
+    assert pole_snapshot(poles) == before
+    assert set(poles.values_list("provenance", flat=True)) == {"reference"}
+    loaded_regions = set(Commune.objects.values_list("region_id", flat=True))
+    for pole in poles.prefetch_related("filieres", "regions"):
+        members = Membership.objects.filter(cluster=pole).select_related("company__naf")
+        assert members.exists(), pole.slug
+        assert all(m.is_demo and m.company.is_demo for m in members)
+        assert all(m.company.name.endswith("(démo)") for m in members)
+        filieres = {f.slug for f in pole.filieres.all()}
+        if filieres:
+            # Real NAF sub-classes of the pôle's own filières.
+            assert {m.company.naf.filiere_id for m in members} <= filieres, pole.slug
+        regions = {r.code for r in pole.regions.all()}
+        if regions & loaded_regions:
+            member_regions = set(members.values_list("company__commune__region", flat=True))
+            assert member_regions <= regions, pole.slug
+    # Communes are drawn by population: Toulouse leads Aerospace Valley's members.
+    aerospace = Membership.objects.filter(cluster__slug="aerospace-valley")
+    communes = Counter(aerospace.values_list("company__commune__name", flat=True))
+    assert communes.most_common(1)[0][0] == "Toulouse"
+
+
+def test_demo_totals_400_clusters_with_the_real_poles(poles):
+    # A real cluster with one real member counts in both totals, and keeps its member.
+    real = ClusterFactory(slug="vrai-cluster", commune=Commune.objects.get(code="31555"))
+    MembershipFactory(cluster=real, company=CompanyFactory(commune=real.commune))
+    report = generate(clusters=400, companies=1000)
+    assert Cluster.objects.count() == 400
+    assert Cluster.objects.filter(is_demo=True).count() == report.clusters == 400 - 58
+    members = Company.objects.filter(memberships__isnull=False).distinct()
+    assert members.count() == 1000
+    assert members.filter(is_demo=True).count() == report.companies == 999
+    assert list(real.memberships.values_list("is_demo", flat=True)) == [False]
+    assert "le réseau compte 400 clusters et 1000 entreprises adhérentes" in report.summary()
+
+
+def test_pole_with_real_members_gets_no_demo_members(poles):
+    pole = poles.get(slug="aerospace-valley")
+    MembershipFactory(cluster=pole, company=CompanyFactory(commune=pole.commune))
+    generate(clusters=80, companies=1000)
+    assert list(pole.memberships.values_list("is_demo", flat=True)) == [False]
+    assert Membership.objects.filter(cluster__slug="cap-digital", is_demo=True).exists()
+
+
+def test_clear_demo_keeps_real_poles(poles):
+    before = pole_snapshot(poles)
+    generate(clusters=80, companies=1000)
+    clear_demo()
+    assert pole_snapshot(poles) == before
+    assert not Membership.objects.exists()
+    assert not Company.objects.exists()
+    assert not Cluster.objects.filter(is_demo=True).exists()
+    # And --if-empty generates again once the demo is gone.
+    assert not generate(clusters=80, companies=1000, if_empty=True).skipped
+    assert generate(clusters=80, companies=1000, if_empty=True).skipped
+
+
+def test_demo_rejects_too_few_companies_for_the_poles(poles):
+    with pytest.raises(Exception, match="ne suffisent pas"):
+        generate(clusters=80, companies=50)
+    assert poles.count() == 57
+
+
+def test_real_pole_profile_says_its_members_are_demo(poles, client):
+    generate(clusters=80, companies=1000)
+    page = client.get("/annuaire/aerospace-valley/").content.decode()
+    assert NOTICE in page
+    # The notice sits above the members table, and each row keeps its badge.
+    assert page.index(NOTICE) < page.index('<table class="members">')
+    table = page[page.index('<table class="members">') :]
+    assert table.count('<span class="badge badge-demo">démo</span>') == table.count("<tr>") - 1
+    # A generated cluster has its own banner, not the pôle's notice.
+    demo = Cluster.objects.filter(is_demo=True).first()
+    assert NOTICE not in client.get(f"/annuaire/{demo.slug}/").content.decode()
+    # The directory card of the pôle flags its member count as demo.
+    listing = client.get("/annuaire/?q=aerospace").content.decode()
+    card = listing[listing.index('data-cluster="aerospace-valley"') :]
+    card = card[: card.index("</li>")]
+    assert "badge-demo" in card
+
+
+def test_real_cluster_with_real_members_shows_no_demo_notice(poles, client):
+    real = ClusterFactory(slug="vrai-cluster", commune=Commune.objects.get(code="31555"))
+    MembershipFactory(cluster=real, company=CompanyFactory(commune=real.commune))
+    generate(clusters=80, companies=1000)
+    page = client.get("/annuaire/vrai-cluster/").content.decode()
+    assert NOTICE not in page and "badge-demo" not in page
+
+
+def test_real_pole_members_export_says_they_are_demo(poles, client):
+    generate(clusters=80, companies=1000)
+    body = b"".join(client.get("/annuaire/aerospace-valley/?export=csv").streaming_content)
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == Membership.objects.filter(cluster__slug="aerospace-valley").count() > 0
+    assert {r["Démonstration"] for r in rows} == {"oui"}
+    clusters = b"".join(client.get("/annuaire/?kind=pole&export=csv").streaming_content)
+    rows = {
+        r["Nom"]: r
+        for r in csv.DictReader(io.StringIO(clusters.decode("utf-8-sig")), delimiter=";")
+    }
+    pole = rows["Aerospace Valley"]
+    assert pole["Démonstration"] == "non"
+    assert pole["Dont adhérents de démonstration"] == pole["Entreprises adhérentes"] != "0"

@@ -6,14 +6,27 @@ from directory import demo
 
 
 class Command(BaseCommand):
-    help = "Génère le réseau de démonstration (clusters et entreprises fictifs, marqués démo)."
+    help = (
+        "Génère le réseau de démonstration (clusters et entreprises fictifs, marqués démo) "
+        "et des adhérents de démonstration pour les pôles réels."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--if-empty", action="store_true", help="ne rien faire si la démo existe"
         )
-        parser.add_argument("--clusters", type=int, default=400)
-        parser.add_argument("--companies", type=int, default=80_000)
+        parser.add_argument(
+            "--clusters",
+            type=int,
+            default=400,
+            help="clusters du réseau, réels compris (les pôles réels comptent)",
+        )
+        parser.add_argument(
+            "--companies",
+            type=int,
+            default=80_000,
+            help="entreprises adhérentes du réseau, adhérents réels compris",
+        )
         parser.add_argument("--seed", type=int, default=2020)
         parser.add_argument("--clear", action="store_true", help="supprimer la démo et s'arrêter")
 
