@@ -122,7 +122,10 @@ def _insert_uniform(model, fields, columns, rows: Sequence[dict], present: set) 
         if converted:
             got = list(got)
             for i, convert in converted:
-                got[i] = convert(got[i], connection)
+                # NULL stays NULL for these fields (dates, decimals…); skipping the call
+                # matters for mostly blank columns such as a membership's start date.
+                if got[i] is not None:
+                    got[i] = convert(got[i], connection)
             got = tuple(got)
         return got + constants
 
