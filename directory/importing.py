@@ -903,17 +903,18 @@ class _MembersImport(_BaseImport):
         report.count("établissements", "créés", len(new_est))
         report.count("établissements", "modifiés", len(changed_est))
 
+        # Known companies' keys come from the read above; new ones are read back by
+        # primary key above the last one before the INSERT (a dry run has none).
+        company_ids = {siren: stored[0] for siren, stored in existing.items()}
         if apply:
+            last = bulk.last_pk(Company)
             bulk.insert_rows(Company, new_companies)
             bulk.update(Company, changed_companies, self.COMPANY_FIELDS)
             self.created_sirens = [c["siren"] for c in new_companies]
             self.touched = sorted(company_changed)
-        company_ids = {
-            siren: values[0]
-            for siren, values in bulk.values_by_key(
-                Company.objects, "siren", by_siren, "pk"
-            ).items()
-        }
+            if new_companies:
+                added = bulk.keys_after(Company, "siren", last)
+                company_ids.update((c["siren"], added[c["siren"]]) for c in new_companies)
         if apply and new_companies:
             # New companies' search documents come from the values just written rather
             # than a second read of the table (same fields as company_documents).
@@ -931,7 +932,9 @@ class _MembersImport(_BaseImport):
                 )
                 for c in new_companies
             ]
+        est_ids = {siret: stored[0] for siret, stored in existing_est.items()}
         if apply:
+            last = bulk.last_pk(Establishment)
             bulk.insert_rows(
                 Establishment,
                 [
@@ -949,12 +952,9 @@ class _MembersImport(_BaseImport):
                 ],
             )
             bulk.update(Establishment, changed_est, self.ESTABLISHMENT_FIELDS)
-        est_ids = {
-            siret: values[0]
-            for siret, values in bulk.values_by_key(
-                Establishment.objects, "siret", by_siret, "pk"
-            ).items()
-        }
+            if new_est:
+                added = bulk.keys_after(Establishment, "siret", last)
+                est_ids.update((row["siret"], added[row["siret"]]) for row in new_est)
 
         # Memberships, by (cluster, company).
         clusters = {row["cluster"] for row in rows} | {c for c, _s in self.present_keys}
