@@ -153,7 +153,18 @@ def bench_import(folder: Path):
 
     def run_import():
         nonlocal report
-        report = import_file(path, "members", cluster=cluster.slug, apply=True)
+        if os.environ.get("MAPSTER_BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            report = profiler.runcall(
+                import_file, path, "members", cluster=cluster.slug, apply=True
+            )
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+        else:
+            report = import_file(path, "members", cluster=cluster.slug, apply=True)
+        print(f"   phases: { {k: round(v, 2) for k, v in report.seconds.items()} }", flush=True)
 
     first = _time(run_import)
     assert report.created == rows and report.rejected == 0, report.summary()
@@ -205,8 +216,13 @@ def bench_sirene(folder: Path):
 
 
 def run():
+    # MAPSTER_BENCH_ONLY=import (or search, sirene) runs one part, on the same network.
+    only = os.environ.get("MAPSTER_BENCH_ONLY", "")
     setup_network()
-    bench_search()
+    if only in ("", "search"):
+        bench_search()
     with tempfile.TemporaryDirectory(prefix="mapster-bench-") as tmp:
-        bench_import(Path(tmp))
-        bench_sirene(Path(tmp))
+        if only in ("", "import"):
+            bench_import(Path(tmp))
+        if only in ("", "sirene"):
+            bench_sirene(Path(tmp))

@@ -164,36 +164,69 @@ def index(kind: str, pk: int, title: str, body: str = "") -> None:
 
 
 def index_many(kind: str, documents: Iterable[tuple[int, str, str]], replace=True) -> int:
-    """Write documents; ``replace=False`` skips removing old ones (the index is empty)."""
+    """Write documents; ``replace=False`` skips removing old ones (the index is empty).
+
+    A body may also be a tuple of parts (joined by spaces): on SQLite each distinct part
+    is analysed once per call, which pays off for parts that repeat across documents
+    (NAF labels, commune names, a shared offer text).
+    """
     count = 0
+    parts_cache: dict[str, str] = {}
     # One transaction: in autocommit mode SQLite would commit (and sync) every row.
     with transaction.atomic(), connection.cursor() as cursor:
         batch = []
         for doc in documents:
             batch.append(doc)
             if len(batch) >= BATCH:
-                count += _write(cursor, kind, batch, replace)
+                count += _write(cursor, kind, batch, replace, parts_cache)
                 batch = []
         if batch:
-            count += _write(cursor, kind, batch, replace)
+            count += _write(cursor, kind, batch, replace, parts_cache)
     return count
 
 
-def _write(cursor, kind: str, batch: list[tuple[int, str, str]], replace: bool) -> int:
+def _joined(body) -> str:
+    if isinstance(body, tuple):
+        return " ".join(p for p in body if p)
+    return body or ""
+
+
+def _analysed_body(body, cache: dict[str, str]) -> str:
+    if not isinstance(body, tuple):
+        return analyse(body)
+    out = []
+    for part in body:
+        if not part:
+            continue
+        done = cache.get(part)
+        if done is None:
+            done = cache[part] = analyse(part)
+        if done:
+            out.append(done)
+    # Words never span parts (they are joined by a space), so this equals analysing
+    # the joined text.
+    return " ".join(out)
+
+
+def _write(cursor, kind: str, batch: list[tuple[int, str, str]], replace: bool, cache=None) -> int:
     if _is_pg():
         cursor.executemany(
             f"INSERT INTO {PG_TABLE} (kind, obj_id, document) VALUES (%s, %s, "
             f"setweight(to_tsvector('{PG_CONFIG}', %s), 'A') || "
             f"setweight(to_tsvector('{PG_CONFIG}', %s), 'B')) "
             "ON CONFLICT (kind, obj_id) DO UPDATE SET document = EXCLUDED.document",
-            [(kind, pk, title or "", body or "") for pk, title, body in batch],
+            [(kind, pk, title or "", _joined(body)) for pk, title, body in batch],
         )
     else:
+        cache = {} if cache is None else cache
         table = _fts_table(kind)
-        cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(pk,) for pk, _t, _b in batch])
+        if replace:
+            cursor.executemany(
+                f"DELETE FROM {table} WHERE rowid = %s", [(pk,) for pk, _t, _b in batch]
+            )
         cursor.executemany(
             f"INSERT INTO {table} (rowid, title, body) VALUES (%s, %s, %s)",
-            [(pk, analyse(title), analyse(body)) for pk, title, body in batch],
+            [(pk, analyse(title), _analysed_body(body, cache)) for pk, title, body in batch],
         )
     return len(batch)
 

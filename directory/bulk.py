@@ -122,7 +122,10 @@ def _insert_uniform(model, fields, columns, rows: Sequence[dict], present: set) 
         if converted:
             got = list(got)
             for i, convert in converted:
-                got[i] = convert(got[i], connection)
+                # NULL stays NULL for these fields (dates, decimals…); skipping the call
+                # matters for mostly blank columns such as a membership's start date.
+                if got[i] is not None:
+                    got[i] = convert(got[i], connection)
             got = tuple(got)
         return got + constants
 
@@ -238,3 +241,25 @@ def _raw_columns(queryset, names) -> list[str] | None:
             return None
         columns.append(f.column)
     return columns
+
+
+def last_pk(model) -> int:
+    qn = connection.ops.quote_name
+    pk, table = qn(model._meta.pk.column), qn(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max({pk}) FROM {table}")
+        return cursor.fetchone()[0] or 0
+
+
+def keys_after(model, key: str, after: int) -> dict:
+    """``{key: pk}`` of the rows whose primary key is above ``after``.
+
+    Taken before a bulk INSERT, ``last_pk`` lets the caller read back only the rows it
+    added (keys are increasing on SQLite and PostgreSQL), not rescan the whole table.
+    """
+    qn = connection.ops.quote_name
+    meta = model._meta
+    column, pk, table = qn(meta.get_field(key).column), qn(meta.pk.column), qn(meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column}, {pk} FROM {table} WHERE {pk} > %s", [after])
+        return dict(cursor.fetchall())

@@ -9,15 +9,20 @@ LA_POSTE_SIREN = "356000000"
 _NAF = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$")
 
 
+# Digit -> value of the doubled digit in Luhn's sum (2d, minus 9 above 9).
+_DOUBLED = {str(d): (2 * d - 9 if d > 4 else 2 * d) for d in range(10)}
+_PLAIN = {str(d): d for d in range(10)}
+
+
 def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i & 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
+    # Slices and C-level map() instead of a per-digit Python loop: imports check two
+    # keys per row, 200,000 calls for a 100,000-row file.
+    try:
+        total = sum(map(_PLAIN.__getitem__, digits[::-2])) + sum(
+            map(_DOUBLED.__getitem__, digits[-2::-2])
+        )
+    except KeyError:  # not ASCII digits ("²" passes str.isdigit)
+        return False
     return total % 10 == 0
 
 

@@ -15,7 +15,9 @@ The column lists below are the single source for the template files, the checks 
 from __future__ import annotations
 
 import csv
+import gc
 import io
+import operator
 import re
 import time
 from collections import Counter
@@ -47,6 +49,7 @@ from directory.models import (
     Membership,
     Provenance,
 )
+from directory.search_documents import _join
 from territories.models import Commune
 
 KINDS = ("clusters", "members")
@@ -546,7 +549,27 @@ class _Context:
 # --- the import itself -------------------------------------------------------------------
 
 
-def import_file(
+def import_file(source, kind: str, **options) -> ImportReport:
+    """Import ``source`` (a path, bytes or a file object such as an upload).
+
+    ``cluster`` is the slug of the cluster every member row belongs to; without it the
+    members file needs a ``cluster`` column. Other options: ``apply``, ``prune``,
+    ``filename``, ``rejects_path``, ``user``, ``progress``.
+    """
+    # The cyclic garbage collector is paused for the import: a 100,000-row file keeps
+    # hundreds of thousands of live lists and dicts (cells, valid rows, statement
+    # parameters), and each full collection walks them all again while creating none
+    # of the cycles it looks for. It ran for several seconds of a 100,000-row import.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_file(source, kind, **options)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import_file(
     source,
     kind: str,
     *,
@@ -558,11 +581,6 @@ def import_file(
     user=None,
     progress: bool = False,
 ) -> ImportReport:
-    """Import ``source`` (a path, bytes or a file object such as an upload).
-
-    ``cluster`` is the slug of the cluster every member row belongs to; without it the
-    members file needs a ``cluster`` column.
-    """
     if isinstance(source, (str, Path)):
         path = Path(source)
         data, filename = path.read_bytes(), filename or path.name
@@ -630,7 +648,9 @@ def import_file(
         # have no document to replace.
         from directory.search_documents import company_documents
 
-        if job.created_sirens:
+        if job.new_documents:
+            search.index_many("company", job.new_documents, replace=False)
+        elif job.created_sirens:
             search.index_many(
                 "company", company_documents(sirens=job.created_sirens), replace=False
             )
@@ -660,6 +680,8 @@ class _BaseImport:
         self.valid: list[dict] = []
         self.touched: list[str] = []  # SIRENs whose search document must be rewritten
         self.created_sirens: list[str] = []  # SIRENs of new companies, to index
+        # Their (pk, title, body parts) search documents, when built from memory.
+        self.new_documents: list[tuple] = []
 
     def _bar(self, total, desc):
         return tqdm(total=total, desc=desc, unit=" lignes", disable=not self.progress, leave=False)
@@ -682,14 +704,26 @@ class _MembersImport(_BaseImport):
         self.present_keys: set[tuple[int, str]] = set()  # (cluster pk, siren), rejects too
         naf_loaded = bool(ctx.naf)
         bar = self._bar(len(table.rows), "Vérification")
+        # Each row's stripped cells go into one dict in C (copy + update over zip);
+        # ``get`` is its bound __getitem__: a per-cell Python closure cost more than the
+        # checks themselves at 100,000 rows. Absent columns read as "".
+        blank = dict.fromkeys((c.name for c in COLUMNS["members"]), "")
+        present = list(idx.items())
+        names = [name for name, _j in present]
+        pick = operator.itemgetter(*[j for _name, j in present])
+        width_needed = max(j for _name, j in present) + 1
+        strip = str.strip
         for i, raw in enumerate(table.rows):
             if i % 5000 == 0:
                 bar.update(min(5000, len(table.rows) - i))
-            width = len(raw)
-
-            def get(name, _raw=raw, _width=width):
-                j = idx.get(name)
-                return _raw[j].strip() if j is not None and j < _width else ""
+            if len(raw) < width_needed:
+                raw = raw + [""] * (width_needed - len(raw))
+            cells = blank.copy()
+            picked = pick(raw)
+            cells.update(
+                zip(names, map(strip, picked if len(names) > 1 else (picked,)), strict=True)
+            )
+            get = cells.__getitem__
 
             errors = []
             siret = clean_digits(get("siret"))
@@ -869,18 +903,38 @@ class _MembersImport(_BaseImport):
         report.count("établissements", "créés", len(new_est))
         report.count("établissements", "modifiés", len(changed_est))
 
+        # Known companies' keys come from the read above; new ones are read back by
+        # primary key above the last one before the INSERT (a dry run has none).
+        company_ids = {siren: stored[0] for siren, stored in existing.items()}
         if apply:
+            last = bulk.last_pk(Company)
             bulk.insert_rows(Company, new_companies)
             bulk.update(Company, changed_companies, self.COMPANY_FIELDS)
             self.created_sirens = [c["siren"] for c in new_companies]
             self.touched = sorted(company_changed)
-        company_ids = {
-            siren: values[0]
-            for siren, values in bulk.values_by_key(
-                Company.objects, "siren", by_siren, "pk"
-            ).items()
-        }
+            if new_companies:
+                added = bulk.keys_after(Company, "siren", last)
+                company_ids.update((c["siren"], added[c["siren"]]) for c in new_companies)
+        if apply and new_companies:
+            # New companies' search documents come from the values just written rather
+            # than a second read of the table (same fields as company_documents).
+            naf_labels = dict(NafCode.objects.values_list("code", "label"))
+            commune_names = dict(Commune.objects.values_list("code", "name"))
+            self.new_documents = [
+                (
+                    company_ids[c["siren"]],
+                    _join(c["name"], c["siren"]),
+                    (
+                        naf_labels.get(c["naf_id"], "") if c["naf_id"] else "",
+                        commune_names.get(c["commune_id"], "") if c["commune_id"] else "",
+                        c["offer"],
+                    ),
+                )
+                for c in new_companies
+            ]
+        est_ids = {siret: stored[0] for siret, stored in existing_est.items()}
         if apply:
+            last = bulk.last_pk(Establishment)
             bulk.insert_rows(
                 Establishment,
                 [
@@ -898,12 +952,9 @@ class _MembersImport(_BaseImport):
                 ],
             )
             bulk.update(Establishment, changed_est, self.ESTABLISHMENT_FIELDS)
-        est_ids = {
-            siret: values[0]
-            for siret, values in bulk.values_by_key(
-                Establishment.objects, "siret", by_siret, "pk"
-            ).items()
-        }
+            if new_est:
+                added = bulk.keys_after(Establishment, "siret", last)
+                est_ids.update((row["siret"], added[row["siret"]]) for row in new_est)
 
         # Memberships, by (cluster, company).
         clusters = {row["cluster"] for row in rows} | {c for c, _s in self.present_keys}
