@@ -238,7 +238,13 @@ def run() -> dict:
     # Rolled back at the end: the synthetic network never outlives this benchmark.
     with transaction.atomic():
         _ensure_boundaries()
-        _populate(members)
+        # When the directory benchmark ran first its demo network is already here: top it
+        # up to the target instead of measuring the map over twice as many members.
+        from directory.models import Company
+
+        present = Company.objects.filter(memberships__isnull=False).distinct().count()
+        if members > present:
+            _populate(members - present)
         r = _measure(members)
         geo = _measure_geo()
         paint = _first_paint()
