@@ -336,9 +336,17 @@ COMPANY_SORTS = {
 
 
 class CompanyFilter:
-    def __init__(self, params: QueryDict, base: QuerySet | None = None):
+    def __init__(
+        self,
+        params: QueryDict,
+        base: QuerySet | None = None,
+        clusters: QuerySet | None = None,
+    ):
         self.params = params
         self.base = Company.objects.all() if base is None else base
+        # The clusters the reader may see: filtering by a hidden cluster's slug must not
+        # reveal which companies belong to it.
+        self.clusters = Cluster.objects.all() if clusters is None else clusters
         self.q = params.get("q", "").strip()
         self.naf = _values(params, "naf")
         self.filiere = _values(params, "filiere")
@@ -375,9 +383,9 @@ class CompanyFilter:
             qs = qs.filter(commune__departement__code__in=self.departement)
         if self.cluster:
             qs = qs.filter(
-                pk__in=Membership.objects.filter(cluster__slug__in=self.cluster).values(
-                    "company_id"
-                )
+                pk__in=Membership.objects.filter(
+                    cluster__slug__in=self.cluster, cluster__in=self.clusters.values("pk")
+                ).values("company_id")
             )
         if self.headcount:
             qs = qs.filter(headcount_band__in=self.headcount)

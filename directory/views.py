@@ -330,7 +330,9 @@ def _public_companies(request):
 
 
 def company_list(request):
-    flt = filters.CompanyFilter(request.GET, _public_companies(request))
+    flt = filters.CompanyFilter(
+        request.GET, _public_companies(request), permissions.visible_clusters(request.user)
+    )
     qs = flt.queryset().select_related("naf", "commune__region")
     fmt = _export_format(request)
     if fmt:

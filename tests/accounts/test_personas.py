@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from directory.models import AuditEntry, Cluster, Company, Membership
-from tests.factories import CompanyFactory
+from tests.factories import ClusterFactory, CompanyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +251,14 @@ def test_token_of_deactivated_user_is_refused(client, personas):
 def test_unknown_token_is_refused(client, personas):
     headers = {"Authorization": "Bearer mst_not-a-real-token"}
     assert client.get("/api/v1/clusters", headers=headers).status_code == 401
+
+
+def test_companies_page_does_not_reveal_members_of_a_hidden_cluster(client, hidden_cluster):
+    visible = ClusterFactory(name="Visible", slug="visible")
+    shared = CompanyFactory(name="Adhérente des deux")
+    Membership.objects.create(cluster=visible, company=shared)
+    Membership.objects.create(cluster=hidden_cluster, company=shared)
+    html = client.get("/annuaire/entreprises/", {"cluster": hidden_cluster.slug}).content.decode()
+    assert "Adhérente des deux" not in html
+    html = client.get("/annuaire/entreprises/", {"cluster": visible.slug}).content.decode()
+    assert "Adhérente des deux" in html
