@@ -453,7 +453,8 @@ EDIT_FIELDS = ["description", "website", "filieres", "labels"]
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_edit(request, slug):
-    cluster = get_object_or_404(Cluster, slug=slug)
+    # 404 for a cluster the user may not see, so the page does not confirm it exists.
+    cluster = get_object_or_404(permissions.visible_clusters(request.user), slug=slug)
     if not permissions.can_edit_cluster(request.user, cluster):
         raise PermissionDenied(_("Vous ne pouvez modifier que la fiche de votre cluster."))
     # Snapshot first: validating a ModelForm already writes the new values on the instance.

@@ -147,6 +147,11 @@ def test_hidden_cluster_of_someone_else_is_404_not_403(client, personas, hidden_
     assert response.status_code == 404
 
 
+def test_edit_page_of_someone_elses_hidden_cluster_is_404(client, personas, hidden_cluster):
+    client.force_login(personas["manager_a"])
+    assert client.get("/annuaire/cache/modifier/").status_code == 404
+
+
 # Memberships ----------------------------------------------------------------------------
 
 
