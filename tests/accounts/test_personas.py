@@ -148,7 +148,7 @@ def test_hidden_cluster_of_someone_else_is_404_not_403(client, personas, hidden_
 
 
 def test_edit_page_of_someone_elses_hidden_cluster_is_404(client, personas, hidden_cluster):
-    client.force_login(personas["manager_a"])
+    client.force_login(personas["manager_a"].user)
     assert client.get("/annuaire/cache/modifier/").status_code == 404
 
 
