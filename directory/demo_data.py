@@ -379,22 +379,25 @@ COMPANY_PATTERNS = [
 ]
 
 # Share of companies per INSEE headcount band (small firms dominate cluster membership).
+# Shares of INSEE headcount bands among cluster members: mostly SMEs, few large groups.
+# Tuned so that the estimated jobs of 80,000 members land near the seed's figure
+# (1,000,000 jobs for 80,000 companies): about 18 jobs per member on average.
 HEADCOUNT_WEIGHTS = {
-    "00": 6,
-    "01": 12,
-    "02": 14,
-    "03": 12,
-    "11": 17,
-    "12": 17,
-    "21": 9,
-    "22": 6,
-    "31": 2,
-    "32": 2.5,
-    "41": 1.2,
-    "42": 0.6,
-    "51": 0.4,
-    "52": 0.2,
-    "53": 0.1,
+    "00": 20,
+    "01": 18,
+    "02": 18,
+    "03": 14,
+    "11": 16,
+    "12": 12,
+    "21": 4,
+    "22": 1.5,
+    "31": 0.3,
+    "32": 0.3,
+    "41": 0.1,
+    "42": 0.05,
+    "51": 0.02,
+    "52": 0.01,
+    "53": 0.005,
 }
 
 ROLES = ["Chargée de mission", "Directeur", "Directrice", "Animateur", "Responsable projets"]

@@ -287,3 +287,13 @@ def test_real_pole_members_export_says_they_are_demo(poles, client):
     pole = rows["Aerospace Valley"]
     assert pole["Démonstration"] == "non"
     assert pole["Dont adhérents de démonstration"] == pole["Entreprises adhérentes"] != "0"
+
+
+def test_demo_headcounts_give_about_the_seeds_jobs_per_member():
+    from core.insee import HEADCOUNT_BANDS
+    from directory.demo_data import HEADCOUNT_WEIGHTS
+
+    total = sum(HEADCOUNT_WEIGHTS.values())
+    mean = sum(w * HEADCOUNT_BANDS[band][1] for band, w in HEADCOUNT_WEIGHTS.items()) / total
+    # The seed: 1,000,000 jobs for 80,000 member companies, 12.5 each; SMEs dominate.
+    assert 10 <= mean <= 25
