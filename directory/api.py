@@ -706,17 +706,8 @@ def _listed_companies(user, base: QuerySet) -> QuerySet:
 def _filtered_companies(request, user, filters: CompanyFilters, base: QuerySet) -> QuerySet:
     base = _listed_companies(user, base)
     clusters = perms.visible_clusters(user)
-    params = _page_params(request, filters)
-    wanted = params.getlist("cluster")
-    params.pop("cluster", None)
-    qs = CompanyFilter(params, base).queryset()
-    if wanted:
-        # Only through clusters the reader may see: a hidden cluster's members stay hidden.
-        qs = qs.filter(
-            pk__in=Membership.objects.filter(
-                cluster__in=clusters.filter(slug__in=wanted).values("pk")
-            ).values("company_id")
-        )
+    # CompanyFilter only goes through clusters the reader may see, as on the pages.
+    qs = CompanyFilter(_page_params(request, filters), base, clusters).queryset()
     return filter_companies(
         qs,
         clusters=clusters,

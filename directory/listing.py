@@ -58,6 +58,26 @@ def _communes_in_territoire(slug: str):
     return Commune.objects.filter(territoires__slug=slug).values("pk")
 
 
+def _company_q(
+    prefix: str, *, naf: str, filiere: str, region: str, departement: str, territoire: str
+) -> Q:
+    """What a company does and where it is, for companies (prefix "") and for the rows
+    that point at one (establishments and memberships: "company__")."""
+
+    q = Q()
+    if naf:
+        q &= _naf_q(naf, f"{prefix}naf__code")
+    if filiere:
+        q &= Q(**{f"{prefix}naf__filiere_id": filiere})
+    if region:
+        q &= Q(**{f"{prefix}commune__region_id": region})
+    if departement:
+        q &= Q(**{f"{prefix}commune__departement_id": departement})
+    if territoire:
+        q &= Q(**{f"{prefix}commune__in": _communes_in_territoire(territoire)})
+    return q
+
+
 def filter_clusters(
     qs: QuerySet,
     *,
@@ -134,16 +154,16 @@ def filter_companies(
     kind, filiere, region = clean(kind), clean(filiere), clean(region)
     departement, territoire, label = clean(departement), clean(territoire), clean(label)
     naf, cluster = clean(naf), clean(cluster)
-    if naf:
-        qs = qs.filter(_naf_q(naf, "naf__code"))
-    if filiere:
-        qs = qs.filter(naf__filiere_id=filiere)
-    if region:
-        qs = qs.filter(commune__region_id=region)
-    if departement:
-        qs = qs.filter(commune__departement_id=departement)
-    if territoire:
-        qs = qs.filter(commune__in=_communes_in_territoire(territoire))
+    qs = qs.filter(
+        _company_q(
+            "",
+            naf=naf,
+            filiere=filiere,
+            region=region,
+            departement=departement,
+            territoire=territoire,
+        )
+    )
     if cluster or kind or label:
         chosen = clusters
         if cluster:
@@ -183,16 +203,17 @@ def filter_establishments(
     naf, cluster = clean(naf), clean(cluster)
     if company:
         qs = qs.filter(company__siren=company)
-    if naf:
-        qs = qs.filter(_naf_q(naf, "naf__code"))
-    if filiere:
-        qs = qs.filter(naf__filiere_id=filiere)
-    if region:
-        qs = qs.filter(commune__region_id=region)
-    if departement:
-        qs = qs.filter(commune__departement_id=departement)
-    if territoire:
-        qs = qs.filter(commune__in=_communes_in_territoire(territoire))
+    # An establishment carries its own NAF and commune, like a company does.
+    qs = qs.filter(
+        _company_q(
+            "",
+            naf=naf,
+            filiere=filiere,
+            region=region,
+            departement=departement,
+            territoire=territoire,
+        )
+    )
     if cluster:
         qs = qs.filter(
             company_id__in=Membership.objects.filter(
@@ -233,14 +254,13 @@ def filter_memberships(
         qs = qs.filter(cluster__kind=kind)
     if label:
         qs = qs.filter(cluster__labels__icontains=f'"{label}"')
-    if filiere:
-        qs = qs.filter(company__naf__filiere_id=filiere)
-    if naf:
-        qs = qs.filter(_naf_q(naf, "company__naf__code"))
-    if region:
-        qs = qs.filter(company__commune__region_id=region)
-    if departement:
-        qs = qs.filter(company__commune__departement_id=departement)
-    if territoire:
-        qs = qs.filter(company__commune__in=_communes_in_territoire(territoire))
-    return qs
+    return qs.filter(
+        _company_q(
+            "company__",
+            naf=naf,
+            filiere=filiere,
+            region=region,
+            departement=departement,
+            territoire=territoire,
+        )
+    )
