@@ -2,12 +2,11 @@
 
 from django.conf import settings
 from django.db.models import Count
-from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from activities.models import Filiere, NafCode
-from territories.api_types import Pagination, Text
+from territories.api_types import Pagination, Text, first_or_404
 
 router = Router(tags=["activities"])
 PAGE_SIZE = settings.MAPSTER_API_PAGE_SIZE
@@ -45,10 +44,9 @@ def naf_codes(request, filters: Query[NafFilter]):
 
 @router.get("/naf/{code}", response=NafOut, summary="One NAF code (e.g. 30.30Z, 30.3, C)")
 def naf_code(request, code: Text):
-    naf = NafCode.objects.filter(code=code.strip().upper()).first()
-    if naf is None:
-        raise Http404(f"Unknown NAF code {code!r}.")
-    return naf
+    return first_or_404(
+        NafCode.objects.filter(code=code.strip().upper()), f"Unknown NAF code {code!r}."
+    )
 
 
 class FiliereOut(Schema):
@@ -67,7 +65,7 @@ def filieres(request):
 
 @router.get("/filieres/{slug}", response=FiliereOut, summary="One filière")
 def filiere(request, slug: Text):
-    f = Filiere.objects.annotate(n_naf=Count("naf_codes")).filter(slug=slug).first()
-    if f is None:
-        raise Http404(f"Unknown filière {slug!r}.")
-    return f
+    return first_or_404(
+        Filiere.objects.annotate(n_naf=Count("naf_codes")).filter(slug=slug),
+        f"Unknown filière {slug!r}.",
+    )

@@ -13,7 +13,7 @@ from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from core.text import normalize_name
-from territories.api_types import Pagination, Text
+from territories.api_types import Pagination, Text, first_or_404
 from territories.geo import cached_boundaries_json
 from territories.lookups import resolve_commune
 from territories.models import EPCI, Commune, Departement, Region, TerritoireIndustrie, ZoneEmploi
@@ -157,10 +157,10 @@ def regions(request):
 
 @router.get("/regions/{code}", response=RegionOut, summary="One région by INSEE code")
 def region(request, code: Text):
-    r = Region.objects.annotate(n_departements=Count("departements")).filter(code=code).first()
-    if r is None:
-        raise Http404(f"Unknown région code {code!r}.")
-    return r
+    return first_or_404(
+        Region.objects.annotate(n_departements=Count("departements")).filter(code=code),
+        f"Unknown région code {code!r}.",
+    )
 
 
 class DepartementFilter(Schema):
@@ -178,10 +178,9 @@ def departements(request, filters: Query[DepartementFilter]):
 
 @router.get("/departements/{code}", response=DepartementOut, summary="One département")
 def departement(request, code: Text):
-    d = Departement.objects.filter(code=code.upper()).first()
-    if d is None:
-        raise Http404(f"Unknown département code {code!r}.")
-    return d
+    return first_or_404(
+        Departement.objects.filter(code=code.upper()), f"Unknown département code {code!r}."
+    )
 
 
 class EpciFilter(Schema):
@@ -206,10 +205,10 @@ def epcis(request, filters: Query[EpciFilter]):
 
 @router.get("/epci/{siren}", response=EpciOut, summary="One EPCI by SIREN")
 def epci(request, siren: Text):
-    e = EPCI.objects.annotate(n_communes=Count("communes")).filter(siren=siren).first()
-    if e is None:
-        raise Http404(f"Unknown EPCI SIREN {siren!r}.")
-    return e
+    return first_or_404(
+        EPCI.objects.annotate(n_communes=Count("communes")).filter(siren=siren),
+        f"Unknown EPCI SIREN {siren!r}.",
+    )
 
 
 class CommuneFilter(Schema):
@@ -252,10 +251,10 @@ def zones_emploi(request):
 
 @router.get("/zones-emploi/{code}", response=ZoneEmploiOut, summary="One zone d'emploi")
 def zone_emploi(request, code: Text):
-    z = ZoneEmploi.objects.annotate(n_communes=Count("communes")).filter(code=code).first()
-    if z is None:
-        raise Http404(f"Unknown zone d'emploi code {code!r}.")
-    return z
+    return first_or_404(
+        ZoneEmploi.objects.annotate(n_communes=Count("communes")).filter(code=code),
+        f"Unknown zone d'emploi code {code!r}.",
+    )
 
 
 class TerritoireFilter(Schema):
@@ -286,7 +285,4 @@ def territoires(request, filters: Query[TerritoireFilter]):
 )
 def territoire(request, slug: Text):
     t = TerritoireIndustrie.objects.annotate(n_communes=Count("communes")).filter(slug=slug)
-    t = t.first()
-    if t is None:
-        raise Http404(f"Unknown Territoire d'industrie {slug!r}.")
-    return t
+    return first_or_404(t, f"Unknown Territoire d'industrie {slug!r}.")

@@ -28,3 +28,15 @@ class Pagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1)
+
+
+def first_or_404(queryset, message: str):
+    """The first row, or a JSON 404 carrying `message` (config/api.py turns Http404
+    into `{"detail": message}`)."""
+
+    from django.http import Http404
+
+    obj = queryset.first()
+    if obj is None:
+        raise Http404(message)
+    return obj
