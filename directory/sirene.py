@@ -20,6 +20,7 @@ import csv
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,7 +172,9 @@ def _table(con, name: str, spec: list[tuple[str, str]], rows: list[tuple]) -> No
         f"nullif({c}::DOUBLE, 'NaN'::DOUBLE) AS {c}" if t == "DOUBLE" else f"{c}::{t} AS {c}"
         for c, t in spec
     )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select} FROM {name}_df")
+    # A plain table, not TEMP: the database is in memory and private to one run, and
+    # tables loaded from another cursor while the scan runs must be visible to it.
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {select} FROM {name}_df")
     con.unregister(f"{name}_df")
 
 
@@ -196,8 +199,26 @@ EST_TYPES = [
 ]
 
 
-def _load_members(con) -> int:
-    """Register the members' keys and current values as DuckDB tables; returns the count."""
+def _member_keys(con) -> int:
+    """Register the members' SIRETs, and the SIRENs known without any, as DuckDB tables.
+
+    Only the keys: the scan needs nothing else, so it can start while the members'
+    current values are still being read (``_stored_members``). Returns the member count.
+    """
+    est = Establishment._meta.db_table
+    company = Company._meta.db_table
+    sirets = _raw(f"SELECT siret FROM {est}")
+    sirens = _raw(
+        f"SELECT siren FROM {company} c "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {est} e WHERE e.company_id = c.id)"
+    )
+    _table(con, "member_sirets", [("siret", "VARCHAR")], sirets)
+    _table(con, "member_sirens", [("siren", "VARCHAR")], sirens)
+    return len(sirets) + len(sirens)
+
+
+def _stored_members() -> tuple[list[tuple], list[tuple]]:
+    """The members' current values, read from the project database (no DuckDB)."""
     est = Establishment._meta.db_table
     company = Company._meta.db_table
     stored_est = _raw(
@@ -205,10 +226,12 @@ def _load_members(con) -> int:
         f"FROM {est}"
     )
     stored_company = _raw(
-        f"SELECT siren, id, {', '.join(_column(Company, f) for f in COMPANY_FIELDS)}, "
-        f"NOT EXISTS (SELECT 1 FROM {est} e WHERE e.company_id = c.id) AS siren_only "
-        f"FROM {company} c"
+        f"SELECT siren, id, {', '.join(_column(Company, f) for f in COMPANY_FIELDS)} FROM {company}"
     )
+    return stored_est, stored_company
+
+
+def _register_stored(con, stored_est: list[tuple], stored_company: list[tuple]) -> None:
     _table(
         con,
         "stored_est",
@@ -222,51 +245,62 @@ def _load_members(con) -> int:
             ("siren", "VARCHAR"),
             ("id", "BIGINT"),
             *[(f, dict(EST_TYPES)[f]) for f in COMPANY_FIELDS],
-            ("siren_only", "BOOLEAN"),
         ],
         stored_company,
     )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE member_sirets AS SELECT siret::VARCHAR AS siret "
-        "FROM stored_est"
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE member_sirens AS SELECT siren::VARCHAR AS siren "
-        "FROM stored_company WHERE siren_only"
-    )
-    return len(stored_est) + sum(1 for row in stored_company if row[-1])
 
 
 def _column(model, name: str) -> str:
     return model._meta.get_field(name).column
 
 
-def scan(path: Path, con=None) -> tuple[list[dict], int]:
-    """The stock rows of the members (by SIRET, or head office by SIREN) and the member count.
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    """Column names and delimiter from the first line of a CSV (plain or gzipped) file.
 
-    Leaves them in the DuckDB temp table ``candidates`` of ``con`` too.
+    Read here rather than sniffed by DuckDB: the sniffer samples the file a second time,
+    and the stock's dialect is known (quoted with double quotes, one header line).
     """
-    con = con or connect()
-    count = _load_members(con)
-    _scan(path, con)
-    cursor = con.execute("SELECT * EXCLUDE (rid) FROM candidates")
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()], count
+    import gzip
 
-
-def _scan(path: Path, con) -> None:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        columns = {
-            c
-            for (c,) in con.execute(
-                f"SELECT column_name FROM (DESCRIBE SELECT * FROM {_source(path)})"
-            ).fetchall()
-        }
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+            line = handle.readline()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SireneError(f"fichier SIRENE illisible : {exc}") from None
+    delimiter = max(",;\t|", key=line.count)
+    names = next(csv.reader([line], delimiter=delimiter), [])
+    return [name.strip() for name in names], delimiter
+
+
+def _source(path: Path) -> tuple[str, set[str]]:
+    """The DuckDB table function reading ``path``, and the columns it has."""
+    quoted = str(path).replace("'", "''")
+    if path.name.lower().endswith(".parquet"):
+        source = f"read_parquet('{quoted}')"
+        return source, {c for (c,) in _describe(source)}
+    names, delimiter = _csv_header(path)
+    if len(set(names)) != len(names) or not all(names):
+        raise SireneError("en-tête SIRENE illisible : noms de colonnes vides ou répétés")
+    # Every column as text: codes such as 01053 or 0001 must keep their leading zeros.
+    columns = ", ".join("'{}': 'VARCHAR'".format(n.replace("'", "''")) for n in names)
+    source = (
+        f"read_csv('{quoted}', header = true, auto_detect = false, delim = '{delimiter}', "
+        f"quote = '\"', escape = '\"', columns = {{{columns}}})"
+    )
+    return source, set(names)
+
+
+def _describe(source: str) -> list[tuple]:
+    try:
+        con = connect()
+        return con.execute(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {source})").fetchall()
     except duckdb.Error as exc:
         raise SireneError(f"fichier SIRENE illisible : {exc}") from None
-    missing = [c for c in USED if c not in columns]
-    if missing:
-        raise SireneError("colonnes SIRENE absentes : " + ", ".join(missing))
+
+
+def _scan(source: str, con) -> None:
+    """Table ``candidates``: the stock rows of the members (by SIRET, or head office by SIREN)."""
     select = ", ".join(f's."{c}"::VARCHAR AS "{c}"' for c in USED)
     # A hash semi-join on SIREN keeps only the members' companies' rows while the file
     # streams; the exact SIRET / head-office test then runs on those few rows only.
@@ -275,27 +309,42 @@ def _scan(path: Path, con) -> None:
         "SELECT DISTINCT substr(siret, 1, 9) AS siren FROM member_sirets "
         "UNION SELECT siren FROM member_sirens"
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE candidates AS "
-        f"WITH candidates AS MATERIALIZED (SELECT {select} FROM {_source(path)} s "
-        "SEMI JOIN member_companies m ON s.siren::VARCHAR = m.siren) "
-        "SELECT * FROM (SELECT row_number() OVER () AS rid, * FROM candidates c "
-        "WHERE c.siret IN (SELECT siret FROM member_sirets) "
-        "OR (c.siren IN (SELECT siren FROM member_sirens) "
-        "    AND lower(c.etablissementSiege) = 'true')) "
-        # One row per SIRET (the last), as a dict keyed by SIRET would keep.
-        "QUALIFY row_number() OVER (PARTITION BY siret ORDER BY rid DESC) = 1"
-    )
+    # DuckDB has no row estimate for a CSV file and would build the hash table on the
+    # file's side, copying every row's columns into it (twice the time of the bare read);
+    # the members' side is the small one, so the build-side flip is turned off here.
+    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE candidates AS "
+            f"WITH candidates AS MATERIALIZED (SELECT {select} FROM {source} s "
+            "SEMI JOIN member_companies m ON s.siren::VARCHAR = m.siren) "
+            "SELECT * FROM (SELECT row_number() OVER () AS rid, * FROM candidates c "
+            "WHERE c.siret IN (SELECT siret FROM member_sirets) "
+            "OR (c.siren IN (SELECT siren FROM member_sirens) "
+            "    AND lower(c.etablissementSiege) = 'true')) "
+            # One row per SIRET (the last), as a dict keyed by SIRET would keep.
+            "QUALIFY row_number() OVER (PARTITION BY siret ORDER BY rid DESC) = 1"
+        )
+    except duckdb.Error as exc:
+        raise SireneError(f"fichier SIRENE illisible : {exc}") from None
+    finally:
+        con.execute("RESET disabled_optimizers")
 
 
-def _wanted(con, communes: CommuneIndex, naf_codes: set[str]) -> None:
-    """Table ``wanted``: the member values the stock says, computed in DuckDB."""
+def _register_lookups(con) -> None:
+    """Tables ``commune_map`` (current or former code to current) and ``naf_codes``."""
+    communes = CommuneIndex().load()
     mapping = dict(communes.former)
     mapping.update((code, code) for code in communes.codes)
     _table(
         con, "commune_map", [("code", "VARCHAR"), ("commune_id", "VARCHAR")], list(mapping.items())
     )
+    naf_codes = NafCode.objects.filter(level=NafCode.Level.SUBCLASS).values_list("code", flat=True)
     _table(con, "naf_codes", [("code", "VARCHAR")], [(c,) for c in naf_codes])
+
+
+def _wanted(con) -> None:
+    """Table ``wanted``: the member values the stock says, computed in DuckDB."""
     code = "upper(trim(coalesce(c.codeCommuneEtablissement, '')))"
     code = f"CASE WHEN regexp_full_match({code}, '[0-9]{{4}}') THEN '0' || {code} ELSE {code} END"
     epsg = " ".join(f"WHEN '{prefix}' THEN {value}" for prefix, value in EPSG_BY_PREFIX.items())
@@ -375,16 +424,33 @@ def enrich(path, *, apply: bool = False, progress: bool = False) -> SireneReport
         raise SireneError(f"fichier introuvable : {path}")
     report = SireneReport(dry_run=not apply)
     started = time.perf_counter()
+    source, columns = _source(path)
+    missing = [c for c in USED if c not in columns]
+    if missing:
+        raise SireneError("colonnes SIRENE absentes : " + ", ".join(missing))
     con = connect()
-    report.members = _load_members(con)
-    _scan(path, con)
+    report.members = _member_keys(con)
+    # DuckDB releases the GIL while it scans: the members' current values, communes and
+    # NAF codes are read from the project database meanwhile, on this thread (Django's
+    # connection belongs to it), and loaded into DuckDB through a second cursor.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanning = pool.submit(_scan, source, con)
+        try:
+            side = con.cursor()
+            _register_stored(side, *_stored_members())
+            _register_lookups(side)
+            side.close()
+        except BaseException:
+            con.interrupt()  # do not wait for a national file to be read for nothing
+            raise
+        finally:
+            scanning_error = scanning.exception()
+    if scanning_error:
+        raise scanning_error
     report.scanned_seconds = time.perf_counter() - started
     (report.matched,) = con.execute("SELECT count(*) FROM candidates").fetchall()[0]
     report.not_found = report.members - report.matched
-    naf_codes = set(
-        NafCode.objects.filter(level=NafCode.Level.SUBCLASS).values_list("code", flat=True)
-    )
-    _wanted(con, CommuneIndex().load(), naf_codes)
+    _wanted(con)
 
     # Establishments: the members' own, compared in DuckDB; only changes come back.
     est_changed = {f: _changed(f) for f in EST_FIELDS}
@@ -412,7 +478,7 @@ def enrich(path, *, apply: bool = False, progress: bool = False) -> SireneReport
     # Companies: from their head office, or from the one found for a SIREN-only member.
     con.execute(
         "CREATE OR REPLACE TEMP TABLE heads AS SELECT w.* FROM wanted w "
-        "WHERE w.is_head OR w.siret NOT IN (SELECT siret FROM stored_est) "
+        "WHERE w.is_head OR NOT EXISTS (SELECT 1 FROM stored_est e WHERE e.siret = w.siret) "
         "QUALIFY row_number() OVER (PARTITION BY w.siren ORDER BY w.rid DESC) = 1"
     )
     company_changed = {f: _changed(f) for f in COMPANY_FIELDS}
@@ -433,7 +499,7 @@ def enrich(path, *, apply: bool = False, progress: bool = False) -> SireneReport
     new_heads_sql = (
         f"SELECT w.siret, s.id AS company_id, {', '.join('w.' + f for f in EST_FIELDS)} "
         "FROM wanted w LEFT JOIN stored_company s ON s.siren = w.siren "
-        "WHERE w.siret NOT IN (SELECT siret FROM stored_est)"
+        "WHERE NOT EXISTS (SELECT 1 FROM stored_est e WHERE e.siret = w.siret)"
     )
     (report.establishments_created,) = con.execute(
         f"SELECT count(*) FROM ({new_heads_sql})"
