@@ -123,9 +123,33 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+class _Tokens(dict):
+    """whitespace-free piece of text -> its folded, stemmed words joined by spaces.
+
+    Words never span whitespace, so a text's analysis is the join of its pieces'; names
+    and labels repeat the same pieces ("SAS", "Mécanique"), which are analysed once.
+    """
+
+    LIMIT = 200_000
+
+    def __missing__(self, piece: str) -> str:
+        if piece.isascii() and piece.isdigit():
+            return piece  # numbers (SIREN, postcodes) are unique: not worth keeping
+        analysed = " ".join(map(_stems.__getitem__, _WORD.findall(fold(piece))))
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[piece] = analysed
+        return analysed
+
+
+_tokens = _Tokens()
+
+
 def analyse(text: str) -> str:
     """Folded, stemmed tokens separated by spaces: what SQLite's FTS5 indexes."""
-    return " ".join(map(_stems.__getitem__, words(text)))
+    if not text:
+        return ""
+    return " ".join(filter(None, map(_tokens.__getitem__, text.split())))
 
 
 def query_terms(query: str) -> list[tuple[str, bool]]:

@@ -186,6 +186,12 @@ def values_by_key(queryset, key: str, keys: Iterable[str], *fields: str) -> dict
         wanted = set(keys)
         raw = _raw_columns(queryset, (key, *fields))
         if raw is not None:
+            # The key column alone comes from its unique index: when few of the keys
+            # exist (a file of new members), the whole rows are not read at all.
+            known = wanted.intersection(_column_values(queryset.model, raw[0]))
+            if len(known) <= 5000:
+                return values_by_key(queryset, key, known, *fields)
+            wanted = known
             # Plain text and integer columns: a bare cursor skips the ORM's per-value
             # converters, which cost more than the query itself at 100,000 rows.
             with connection.cursor() as cursor:
@@ -208,6 +214,13 @@ def values_by_key(queryset, key: str, keys: Iterable[str], *fields: str) -> dict
         for row in queryset.filter(**{f"{key}__in": chunk}).values_list(key, *fields):
             result[row[0]] = row[1:]
     return result
+
+
+def _column_values(model, column: str) -> list:
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {qn(column)} FROM {qn(model._meta.db_table)}")
+        return [value for (value,) in cursor.fetchall()]
 
 
 def _raw_columns(queryset, names) -> list[str] | None:

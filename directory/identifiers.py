@@ -1,5 +1,6 @@
 """SIREN / SIRET checks and other identifier helpers shared by import, demo and SIRENE."""
 
+import functools
 import re
 
 # La Poste's establishments share SIREN 356000000; INSEE gives their SIRETs a key on
@@ -9,20 +10,21 @@ LA_POSTE_SIREN = "356000000"
 _NAF = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$")
 
 
-# Digit -> value of the doubled digit in Luhn's sum (2d, minus 9 above 9).
-_DOUBLED = {str(d): (2 * d - 9 if d > 4 else 2 * d) for d in range(10)}
-_PLAIN = {str(d): d for d in range(10)}
+# Byte of a digit -> byte of its doubled value in Luhn's sum (2d, minus 9 above 9).
+_DOUBLED = bytes.maketrans(b"0123456789", b"0246813579")
 
 
 def luhn_ok(digits: str) -> bool:
-    # Slices and C-level map() instead of a per-digit Python loop: imports check two
-    # keys per row, 200,000 calls for a 100,000-row file.
+    # Bytes, slices and C-level sum() instead of a per-digit Python loop: imports check
+    # two keys per row, 200,000 calls for a 100,000-row file. Each byte is its digit
+    # plus 48 ("0"), hence the correction.
     try:
-        total = sum(map(_PLAIN.__getitem__, digits[::-2])) + sum(
-            map(_DOUBLED.__getitem__, digits[-2::-2])
-        )
-    except KeyError:  # not ASCII digits ("²" passes str.isdigit)
+        raw = digits.encode("ascii")
+    except UnicodeEncodeError:  # not ASCII digits ("²" passes str.isdigit)
         return False
+    if not raw.isdigit():
+        return False
+    total = sum(raw[::-2]) + sum(raw[-2::-2].translate(_DOUBLED)) - 48 * len(raw)
     return total % 10 == 0
 
 
@@ -68,6 +70,7 @@ def clean_digits(value: str) -> str:
     return value.replace(" ", "").replace("\u00a0", "").replace(".", "").replace("-", "")
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats a few hundred codes
 def normalize_naf(value: str) -> str:
     """'2562A', '25.62a', '25 62 A' -> '25.62A'; '' when it does not look like a sub-class."""
     match = _NAF.match(value.replace(" ", "").upper())

@@ -19,7 +19,10 @@ class Provenance(models.TextChoices):
 class TrackedModel(models.Model):
     """Where a record comes from and when it last changed."""
 
-    is_demo = models.BooleanField(default=False, db_index=True)
+    # Indexed on clusters only: on companies, establishments and memberships nearly all
+    # rows share one value (all demo, or all real), so the index never narrows a query
+    # and cost about a tenth of a 100,000-row import's INSERT time.
+    is_demo = models.BooleanField(default=False)
     provenance = models.CharField(
         max_length=12, choices=Provenance.choices, default=Provenance.MANUAL
     )
@@ -32,6 +35,8 @@ class TrackedModel(models.Model):
 
 
 class Cluster(TrackedModel):
+    is_demo = models.BooleanField(default=False, db_index=True)
+
     class Kind(models.TextChoices):
         POLE = "pole", _("pôle de compétitivité")
         CLUSTER = "cluster", _("cluster d'entreprises")
@@ -155,7 +160,10 @@ class Membership(TrackedModel):
         FOUNDER = "founder", _("membre fondateur")
         PARTNER = "partner", _("partenaire")
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
+    # No index of its own: the (cluster, company) unique constraint's index starts with it.
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
     establishment = models.ForeignKey(
         Establishment, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"

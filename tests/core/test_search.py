@@ -113,3 +113,22 @@ def test_stop_words_alone_do_not_match_everything():
 def test_typographic_apostrophes_separate_words():
     CompanyFactory(name="Traitement de l’eau du Sud")
     assert names(company_search("eau")) == ["Traitement de l’eau du Sud"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aéronautique, Spatiale & Défense",
+        "L’eau de l’Œuvre — énergies « vertes »",
+        "ÉCOLE\u00a0Supérieure 31000 Toulouse",
+        "straße İstanbul fibre-optique/5G…",
+        "  —  ",
+        "",
+    ],
+)
+def test_indexed_text_is_the_same_whether_analysed_whole_or_piece_by_piece(text):
+    # analyse() caches whitespace-separated pieces; it must equal the plain analysis of
+    # the whole text, word by word.
+    whole = " ".join(search.stem(w) for w in search.words(text))
+    assert search.analyse(text) == whole
+    assert search.analyse(text) == whole  # a second time, from the cache

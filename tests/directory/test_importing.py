@@ -106,6 +106,32 @@ def test_apply_creates_companies_establishments_and_memberships(import_reference
     assert AuditEntry.objects.filter(action="import", cluster__slug="aero-sud").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_import_outside_a_transaction_writes_consistent_rows_and_restores_key_checks(
+    import_reference, tmp_path
+):
+    # Outside any transaction (the CLI, the benchmark), SQLite's foreign key checks are
+    # off while a members import writes; they must be back on afterwards, and every
+    # written reference must point at an existing row.
+    from django.db import connection
+
+    rows = [row(1), row(2, code_naf="", code_commune=""), row(3)]
+    report = run(write(tmp_path, members_csv(rows)), apply=True)
+    assert (report.created, report.rejected) == (3, 0)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
+    connection.check_constraints(
+        table_names=[m._meta.db_table for m in (Company, Establishment, Membership)]
+    )
+    membership = Membership.objects.select_related("establishment__company").get(
+        company__siren=make_siret(2)[:9]
+    )
+    assert membership.establishment.company_id == membership.company_id
+    assert membership.establishment.commune_id is None
+
+
 def test_importing_the_same_file_twice_changes_nothing(import_reference, tmp_path):
     path = write(tmp_path, members_csv([row(1), row(2), row(3)]))
     run(path, apply=True)
