@@ -161,6 +161,8 @@ MAPSTER_TILE_URL = env_str("MAPSTER_TILE_URL")
 MAPSTER_TILE_ATTRIBUTION = env_str("MAPSTER_TILE_ATTRIBUTION")
 MAPSTER_SMALL_CELL_THRESHOLD = env_int("MAPSTER_SMALL_CELL_THRESHOLD", 5)
 MAPSTER_API_PAGE_SIZE = env_int("MAPSTER_API_PAGE_SIZE", 100)
+# Uploaded import files and rejects hold companies' and people's data: kept this long.
+MAPSTER_UPLOAD_RETENTION_DAYS = env_int("MAPSTER_UPLOAD_RETENTION_DAYS", 7)
 
 LOGGING = {
     "version": 1,

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import permissions
 from activities.models import Filiere
+from core import uploads
 from core.exports import CONTENT_TYPES, FORMATS, Column, export_response
 from core.insee import HEADCOUNT_BANDS, headcount_label
 from directory import audit, filters, importing, mapdata
@@ -547,6 +548,7 @@ def import_upload(request):
         if not _may_import(request.user, kind, cluster):
             raise PermissionDenied(_("Vous ne pouvez importer que les adhérents de votre cluster."))
         upload = form.cleaned_data["file"]
+        uploads.purge(apply=True)  # files past MAPSTER_UPLOAD_RETENTION_DAYS
         token = secrets.token_urlsafe(16)
         suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
         stored = _import_dir() / f"{token}{suffix}"
@@ -595,7 +597,11 @@ def import_confirm(request, token):
     if entry.get("applied"):
         messages.info(request, _("Ce fichier a déjà été importé."))
         return redirect("/annuaire/import/")
+    if not Path(entry["path"]).is_file():  # purged after MAPSTER_UPLOAD_RETENTION_DAYS
+        raise Http404(_("Import introuvable ou expiré."))
     report = _run_import(request, entry, apply=True)
+    # Applied: the upload is no longer needed (its rejects file stays for download).
+    Path(entry["path"]).unlink(missing_ok=True)
     pending = request.session.get(SESSION_IMPORTS, {})
     pending[token] = entry | {"applied": True, "rejected": report.rejected}
     request.session[SESSION_IMPORTS] = pending

@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import uploads
 from surveys.forms import AnswersUploadForm, HeadlineForm, XLSFormUploadForm
 from surveys.headlines import preview, template_problems
 from surveys.models import HeadlineFigure, Response, Survey, SurveyVersion, pick_label
@@ -297,6 +298,7 @@ def answers_dry_run(request, slug):
     for old in folder.glob("*.csv"):
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
+    uploads.purge(apply=True)  # rejects files past MAPSTER_UPLOAD_RETENTION_DAYS
     (folder / f"{token}.csv").write_bytes(content)
     pending = request.session.get(PENDING_KEY, {})
     pending = dict(list(pending.items())[-(MAX_PENDING - 1) :])

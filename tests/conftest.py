@@ -1,6 +1,8 @@
 import os
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 # The README's commands point MAPSTER_REFERENCE_DIR at ../shared/reference; the
 # suite does the same when run bare, so `pytest` works from a fresh clone.
@@ -13,3 +15,9 @@ pytest_plugins = [
     "tests.fixtures.directory",
     "tests.fixtures.surveys",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _var_dir(settings, tmp_path_factory):
+    # Uploads, rejects and reports go to a throw-away folder, never to the project's var/.
+    settings.VAR_DIR = tmp_path_factory.mktemp("var")

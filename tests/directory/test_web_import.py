@@ -153,3 +153,37 @@ def test_template_files_can_be_downloaded(client, manager, kind, fmt):
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="modele-{kind}.{fmt}"'
     assert len(response.content) > 50
+
+
+def test_applied_upload_is_removed_and_its_rejects_stay_downloadable(client, manager, settings):
+    client.force_login(manager)
+    token = token_of(upload(client, members_file(GOOD + [BAD])))
+    folder = settings.VAR_DIR / "imports" / "web"
+    assert len(list(folder.glob(f"{token}.csv"))) == 1
+    client.post(f"/annuaire/import/{token}/confirmer/")
+    assert not (folder / f"{token}.csv").exists()
+    assert client.get(f"/annuaire/import/{token}/rejets/").status_code == 200
+
+
+def test_confirming_an_upload_purged_after_retention_answers_404(client, manager, settings):
+    client.force_login(manager)
+    token = token_of(upload(client, members_file(GOOD)))
+    (settings.VAR_DIR / "imports" / "web" / f"{token}.csv").unlink()
+    response = client.post(f"/annuaire/import/{token}/confirmer/")
+    assert response.status_code == 404
+    assert not Company.objects.exists()
+
+
+def test_a_new_upload_purges_files_past_the_retention(client, manager, settings):
+    import os
+    import time
+
+    folder = settings.VAR_DIR / "imports" / "web"
+    folder.mkdir(parents=True, exist_ok=True)
+    stale = folder / "ancien.rejets.csv"
+    stale.write_text("x")
+    stamp = time.time() - (settings.MAPSTER_UPLOAD_RETENTION_DAYS + 1) * 86400
+    os.utime(stale, (stamp, stamp))
+    client.force_login(manager)
+    upload(client, members_file(GOOD))
+    assert not stale.exists()
