@@ -1,6 +1,9 @@
 import os
 from pathlib import Path
 
+import pytest
+from django.utils import translation
+
 ROOT = Path(__file__).resolve().parent.parent
 # The README's commands point MAPSTER_REFERENCE_DIR at ../shared/reference; the
 # suite does the same when run bare, so `pytest` works from a fresh clone.
@@ -13,3 +16,16 @@ pytest_plugins = [
     "tests.fixtures.directory",
     "tests.fixtures.surveys",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language, French.
+
+    A request through the test client activates its language on this thread and
+    nothing turns it off, so an English request would leave the tests that follow (or
+    the rest of its own test) making their messages in English.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
