@@ -2,13 +2,14 @@
 
 Reads accept an optional token (or the session, for the site's own pages); writes
 require a token. A missing, unknown, revoked token or an inactive user gets a 401
-with a `detail` saying which.
+with a `detail` saying which, in the request's language (docs/translations.md).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -28,14 +29,14 @@ def user_for_token(raw: str):
 
     raw = (raw or "").strip()
     if not raw or "\x00" in raw or len(raw) > 200:
-        raise TokenError("Jeton d'API invalide.")
+        raise TokenError(_("Jeton d'API invalide."))
     token = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(raw)).first()
     if token is None:
-        raise TokenError("Jeton d'API inconnu.")
+        raise TokenError(_("Jeton d'API inconnu."))
     if token.revoked_at is not None:
-        raise TokenError("Ce jeton d'API a été révoqué.")
+        raise TokenError(_("Ce jeton d'API a été révoqué."))
     if not token.user.is_active:
-        raise TokenError("Le compte lié à ce jeton est désactivé.")
+        raise TokenError(_("Le compte lié à ce jeton est désactivé."))
     now = timezone.now()
     if (
         token.last_used_at is None
@@ -51,7 +52,7 @@ def _bearer(request) -> str | None:
         return None
     scheme, _, raw = value.partition(" ")
     if scheme.lower() != "bearer":
-        raise TokenError("En-tête Authorization attendu : « Bearer <jeton> ».")
+        raise TokenError(_("En-tête Authorization attendu : « Bearer <jeton> »."))
     return raw
 
 
@@ -62,8 +63,10 @@ class TokenAuth(HttpBearer):
         raw = _bearer(request)
         if raw is None:
             raise TokenError(
-                "Authentification requise : en-tête « Authorization: Bearer <jeton> » "
-                "(jetons créés sur /compte/)."
+                _(
+                    "Authentification requise : en-tête « Authorization: Bearer <jeton> » "
+                    "(jetons créés sur /compte/)."
+                )
             )
         return self.authenticate(request, raw)
 

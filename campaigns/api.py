@@ -4,6 +4,7 @@ Answering has no API on purpose: it goes through the token page only.
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -35,7 +36,7 @@ class Progress(Schema):
 @router.get("/campaigns/{campaign_id}/progress", response=Progress, summary="Taux de réponse")
 def progress(request, campaign_id: int):
     if not is_operator(request.user):
-        raise HttpError(403, "Réservé aux opérateurs du réseau.")
+        raise HttpError(403, _("Réservé aux opérateurs du réseau."))
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     return {
         "id": campaign.pk,

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import JsonResponse, QueryDict
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Path as PathParam
 from ninja.errors import HttpError
@@ -317,7 +318,7 @@ class WriteSchema(Schema):
         # ninja's Schema reads attributes from any object, so a JSON list or scalar
         # would otherwise pass as "no field sent".
         if not isinstance(getattr(data, "_obj", data), dict):
-            raise ValueError("Le corps de la requête doit être un objet JSON.")
+            raise ValueError(_("Le corps de la requête doit être un objet JSON."))
         return data
 
 
@@ -422,7 +423,7 @@ def _get_cluster(user, slug: str) -> Cluster:
     slug = clean(slug)
     cluster = _cluster_qs(user).filter(slug=slug).first() if slug else None
     if cluster is None:
-        raise HttpError(404, "Cluster introuvable.")
+        raise HttpError(404, _("Cluster introuvable."))
     return cluster
 
 
@@ -591,8 +592,16 @@ def _lookup(model, pk, label: str, field: str):
         return None
     obj = model.objects.filter(pk=pk).first()
     if obj is None:
-        raise HttpError(422, f"{label} inconnu(e) : « {pk} » (champ {field}).")
+        raise HttpError(
+            422,
+            _("%(label)s inconnu(e) : « %(value)s » (champ %(field)s).")
+            % {"label": label, "value": pk, "field": field},
+        )
     return obj
+
+
+def _null(field: str) -> str:
+    return _("Le champ %(field)s ne peut pas être nul.") % {"field": field}
 
 
 def _check_labels(labels: list[str]) -> None:
@@ -602,7 +611,10 @@ def _check_labels(labels: list[str]) -> None:
         return
     unknown = sorted(set(labels) - set(LABELS))
     if unknown:
-        raise HttpError(422, f"Label(s) inconnu(s) : {', '.join(unknown)} (champ labels).")
+        raise HttpError(
+            422,
+            _("Label(s) inconnu(s) : %(labels)s (champ labels).") % {"labels": ", ".join(unknown)},
+        )
 
 
 _CLUSTER_FIELDS = [
@@ -631,37 +643,45 @@ def _apply_cluster(cluster: Cluster, data: dict) -> tuple[list | None, list | No
     for name in ("name", "acronym", "kind", "siren", "address", "description"):
         if name in data:
             if data[name] is None:
-                raise HttpError(422, f"Le champ {name} ne peut pas être nul.")
+                raise HttpError(422, _null(name))
             setattr(cluster, name, data[name])
     for name in ("description_en", "website", "visibility", "slug"):
         if name in data:
             if data[name] is None:
-                raise HttpError(422, f"Le champ {name} ne peut pas être nul.")
+                raise HttpError(422, _null(name))
             setattr(cluster, name, data[name])
     if "declared_members" in data:
         cluster.declared_members = data["declared_members"]
     if "labels" in data:
         if data["labels"] is None:
-            raise HttpError(422, "Le champ labels ne peut pas être nul.")
+            raise HttpError(422, _null("labels"))
         _check_labels(data["labels"])
         cluster.labels = sorted(set(data["labels"]))
     if "commune" in data:
-        cluster.commune = _lookup(Commune, data["commune"], "Commune", "commune")
+        cluster.commune = _lookup(Commune, data["commune"], _("Commune"), "commune")
     if "main_filiere" in data:
-        cluster.main_filiere = _lookup(Filiere, data["main_filiere"], "Filière", "main_filiere")
+        cluster.main_filiere = _lookup(Filiere, data["main_filiere"], _("Filière"), "main_filiere")
     regions = filieres = None
     if data.get("regions") is not None:
         codes = sorted(set(data["regions"]))
         regions = list(Region.objects.filter(code__in=codes))
         if len(regions) != len(codes):
             missing = sorted(set(codes) - {r.code for r in regions})
-            raise HttpError(422, f"Région(s) inconnue(s) : {', '.join(missing)} (champ regions).")
+            raise HttpError(
+                422,
+                _("Région(s) inconnue(s) : %(codes)s (champ regions).")
+                % {"codes": ", ".join(missing)},
+            )
     if data.get("filieres") is not None:
         slugs = sorted(set(data["filieres"]))
         filieres = list(Filiere.objects.filter(slug__in=slugs))
         if len(filieres) != len(slugs):
             missing = sorted(set(slugs) - {f.slug for f in filieres})
-            raise HttpError(422, f"Filière(s) inconnue(s) : {', '.join(missing)} (champ filieres).")
+            raise HttpError(
+                422,
+                _("Filière(s) inconnue(s) : %(slugs)s (champ filieres).")
+                % {"slugs": ", ".join(missing)},
+            )
     return regions, filieres
 
 
@@ -780,10 +800,10 @@ def get_cluster(request, slug: str):
 def create_cluster(request, payload: ClusterCreate):
     user = request.auth
     if not perms.can_create_cluster(user):
-        raise HttpError(403, "Seuls les opérateurs du réseau peuvent créer un cluster.")
+        raise HttpError(403, _("Seuls les opérateurs du réseau peuvent créer un cluster."))
     data = payload.model_dump()
     if Cluster.objects.filter(slug=data["slug"]).exists():
-        raise HttpError(409, f"Un cluster « {data['slug']} » existe déjà.")
+        raise HttpError(409, _("Un cluster « %(slug)s » existe déjà.") % {"slug": data["slug"]})
     cluster = Cluster(provenance="manual")
     regions, filieres = _apply_cluster(cluster, data)
     try:
@@ -795,7 +815,7 @@ def create_cluster(request, payload: ClusterCreate):
                 cluster.filieres.set(filieres)
             audit.record(user, "create", cluster, audit.snapshot(cluster, _CLUSTER_FIELDS))
     except IntegrityError as exc:
-        raise HttpError(409, "Ce cluster existe déjà.") from exc
+        raise HttpError(409, _("Ce cluster existe déjà.")) from exc
     return 201, _cluster_out(_get_cluster(user, cluster.slug), user)
 
 
@@ -809,7 +829,7 @@ def update_cluster(request, slug: str, payload: ClusterUpdate):
     user = request.auth
     cluster = _get_cluster(user, slug)
     if not perms.can_edit_cluster(user, cluster):
-        raise HttpError(403, "Vous ne pouvez pas modifier ce cluster.")
+        raise HttpError(403, _("Vous ne pouvez pas modifier ce cluster."))
     data = payload.model_dump(exclude_unset=True)
     before = audit.snapshot(cluster, _CLUSTER_FIELDS)
     regions, filieres = _apply_cluster(cluster, data)
@@ -867,7 +887,7 @@ def get_company(request, siren: str):
     user = _reader(request)
     company = _listed_companies(user, _company_qs()).filter(siren=clean(siren)).first()
     if company is None:
-        raise HttpError(404, "Entreprise introuvable.")
+        raise HttpError(404, _("Entreprise introuvable."))
     visible = set(perms.visible_clusters(user).values_list("pk", flat=True))
     return _company_out(company, visible)
 
@@ -885,23 +905,23 @@ def update_company(request, siren: str, payload: CompanyUpdate):
     user = request.auth
     company = _listed_companies(user, Company.objects.all()).filter(siren=clean(siren)).first()
     if company is None:
-        raise HttpError(404, "Entreprise introuvable.")
+        raise HttpError(404, _("Entreprise introuvable."))
     if not perms.can_edit_company(user, company):
-        raise HttpError(403, "Vous ne pouvez pas modifier cette entreprise.")
+        raise HttpError(403, _("Vous ne pouvez pas modifier cette entreprise."))
     data = payload.model_dump(exclude_unset=True)
     before = audit.snapshot(company, _COMPANY_FIELDS)
     for name in ("name", "website", "offer"):
         if name in data:
             if data[name] is None:
-                raise HttpError(422, f"Le champ {name} ne peut pas être nul.")
+                raise HttpError(422, _null(name))
             setattr(company, name, data[name])
     for name in ("lat", "lon"):
         if name in data:
             setattr(company, name, data[name])
     if "naf" in data:
-        company.naf = _lookup(NafCode, data["naf"], "Code NAF", "naf")
+        company.naf = _lookup(NafCode, data["naf"], _("Code NAF"), "naf")
     if "commune" in data:
-        company.commune = _lookup(Commune, data["commune"], "Commune", "commune")
+        company.commune = _lookup(Commune, data["commune"], _("Commune"), "commune")
     with transaction.atomic():
         company.save()
         changes = audit.diff(before, audit.snapshot(company, _COMPANY_FIELDS))
@@ -999,7 +1019,7 @@ def get_establishment(request, siret: str):
     listed = _listed_establishments(user, _establishment_qs())
     establishment = listed.filter(siret=clean(siret)).first()
     if establishment is None:
-        raise HttpError(404, "Établissement introuvable.")
+        raise HttpError(404, _("Établissement introuvable."))
     return _establishment_out(establishment)
 
 
@@ -1030,7 +1050,7 @@ def list_memberships(request, filters: Query[MembershipFilters]):
 def _get_membership(user, pk: int) -> Membership:
     membership = _membership_qs(user).filter(pk=pk).first()
     if membership is None:
-        raise HttpError(404, "Adhésion introuvable.")
+        raise HttpError(404, _("Adhésion introuvable."))
     return membership
 
 
@@ -1050,7 +1070,11 @@ def _establishment_for(company: Company, siret: str | None):
     if establishment is None or establishment.company_id != company.pk:
         raise HttpError(
             422,
-            f"Établissement « {siret} » inconnu ou d'une autre entreprise (champ establishment).",
+            _(
+                "Établissement « %(siret)s » inconnu ou d'une autre entreprise "
+                "(champ establishment)."
+            )
+            % {"siret": siret},
         )
     return establishment
 
@@ -1068,15 +1092,18 @@ def create_membership(request, payload: MembershipCreate):
     user = request.auth
     cluster = perms.visible_clusters(user).filter(slug=payload.cluster).first()
     if cluster is None:
-        raise HttpError(404, "Cluster introuvable.")
+        raise HttpError(404, _("Cluster introuvable."))
     if not perms.can_edit_memberships(user, cluster):
-        raise HttpError(403, "Vous ne pouvez pas modifier les adhérents de ce cluster.")
+        raise HttpError(403, _("Vous ne pouvez pas modifier les adhérents de ce cluster."))
     company = Company.objects.filter(siren=payload.company).first()
     if company is None:
-        raise HttpError(422, f"Entreprise « {payload.company} » inconnue (champ company).")
+        raise HttpError(
+            422,
+            _("Entreprise « %(siren)s » inconnue (champ company).") % {"siren": payload.company},
+        )
     establishment = _establishment_for(company, payload.establishment)
     if Membership.objects.filter(cluster=cluster, company=company).exists():
-        raise HttpError(409, "Cette entreprise est déjà adhérente de ce cluster.")
+        raise HttpError(409, _("Cette entreprise est déjà adhérente de ce cluster."))
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -1089,14 +1116,14 @@ def create_membership(request, payload: MembershipCreate):
             )
             audit.record(user, "create", membership, audit.snapshot(membership, _MEMBERSHIP_FIELDS))
     except IntegrityError as exc:
-        raise HttpError(409, "Cette entreprise est déjà adhérente de ce cluster.") from exc
+        raise HttpError(409, _("Cette entreprise est déjà adhérente de ce cluster.")) from exc
     return 201, _membership_out(_get_membership(user, membership.pk))
 
 
 def _editable_membership(user, pk: int) -> Membership:
     membership = _get_membership(user, pk)
     if not perms.can_edit_memberships(user, membership.cluster):
-        raise HttpError(403, "Vous ne pouvez pas modifier les adhérents de ce cluster.")
+        raise HttpError(403, _("Vous ne pouvez pas modifier les adhérents de ce cluster."))
     return membership
 
 
@@ -1117,7 +1144,7 @@ def update_membership(
     before = audit.snapshot(membership, _MEMBERSHIP_FIELDS)
     if "role" in data:
         if data["role"] is None:
-            raise HttpError(422, "Le champ role ne peut pas être nul.")
+            raise HttpError(422, _null("role"))
         membership.role = data["role"]
     if "started_on" in data:
         membership.started_on = data["started_on"]

@@ -3,6 +3,8 @@
 import functools
 import re
 
+from django.utils.translation import gettext as _
+
 # La Poste's establishments share SIREN 356000000; INSEE gives their SIRETs a key on
 # the plain digit sum (multiple of 5) instead of Luhn.
 LA_POSTE_SIREN = "356000000"
@@ -42,26 +44,30 @@ def luhn_complete(body: str) -> str:
     return body + str((10 - total % 10) % 10)
 
 
+# The reasons are translated only when there is one: a valid identifier, the common
+# case of an import row, costs no gettext call.
+
+
 def siren_error(siren: str) -> str | None:
     if len(siren) != 9 or not siren.isdigit():
-        return "le SIREN doit compter 9 chiffres"
+        return _("le SIREN doit compter 9 chiffres")
     if not luhn_ok(siren):
-        return "clé de contrôle du SIREN invalide"
+        return _("clé de contrôle du SIREN invalide")
     return None
 
 
 def siret_error(siret: str) -> str | None:
     if len(siret) != 14 or not siret.isdigit():
-        return "le SIRET doit compter 14 chiffres"
+        return _("le SIRET doit compter 14 chiffres")
     if siret.startswith(LA_POSTE_SIREN):
         # The head office (35600000000048) predates the rule and passes plain Luhn.
         if sum(ord(c) - 48 for c in siret) % 5 and not luhn_ok(siret):
-            return "clé de contrôle du SIRET invalide (règle La Poste)"
+            return _("clé de contrôle du SIRET invalide (règle La Poste)")
         return None
     if not luhn_ok(siret):
-        return "clé de contrôle du SIRET invalide"
+        return _("clé de contrôle du SIRET invalide")
     if not luhn_ok(siret[:9]):
-        return "clé de contrôle du SIREN (9 premiers chiffres) invalide"
+        return _("clé de contrôle du SIREN (9 premiers chiffres) invalide")
     return None
 
 

@@ -31,6 +31,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import connection, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from tqdm import tqdm
 
 from activities.models import Filiere, NafCode
@@ -204,9 +206,33 @@ class RowError:
     reason: str
 
     def __str__(self):
-        where = f"ligne {self.line}" + (f", colonne « {self.column} »" if self.column else "")
         shown = f" ({self.value!r})" if self.value else ""
-        return f"{where}{shown} : {self.reason}"
+        if self.column:
+            text = _("ligne %(line)s, colonne « %(column)s »%(value)s : %(reason)s")
+        else:
+            text = _("ligne %(line)s%(value)s : %(reason)s")
+        return text % {
+            "line": self.line,
+            "column": self.column,
+            "value": shown,
+            "reason": self.reason,
+        }
+
+
+# The words of ImportReport.details, which stay French keys (the counts are data) and are
+# translated when the summary is written.
+_DETAIL_WORDS = {
+    "entreprises": gettext_lazy("entreprises"),
+    "établissements": gettext_lazy("établissements"),
+    "adhésions": gettext_lazy("adhésions"),
+    "clusters": gettext_lazy("clusters"),
+    "créées": gettext_lazy("créées"),
+    "créés": gettext_lazy("créés"),
+    "modifiées": gettext_lazy("modifiées"),
+    "modifiés": gettext_lazy("modifiés"),
+    "retirées": gettext_lazy("retirées"),
+    "à retirer": gettext_lazy("à retirer"),
+}
 
 
 @dataclass
@@ -245,20 +271,50 @@ class ImportReport:
         return not self.fatal
 
     def summary(self) -> str:
+        """The report in the active language (French on the command line)."""
         if self.fatal:
-            return f"Import impossible : {self.fatal}"
-        mode = "Simulation (rien n'est écrit ; --apply pour importer)" if self.dry_run else "Import"
+            return _("Import impossible : %(reason)s") % {"reason": self.fatal}
+        if self.dry_run:
+            head = _(
+                "Simulation (rien n'est écrit ; --apply pour importer) de %(source)s : "
+                "%(rows)s lignes, %(created)s créées, %(updated)s modifiées, "
+                "%(unchanged)s inchangées, %(rejected)s rejetées."
+            )
+        else:
+            head = _(
+                "Import de %(source)s : %(rows)s lignes, %(created)s créées, "
+                "%(updated)s modifiées, %(unchanged)s inchangées, %(rejected)s rejetées."
+            )
         lines = [
-            f"{mode} de {self.source} : {self.rows} lignes, {self.created} créées, "
-            f"{self.updated} modifiées, {self.unchanged} inchangées, {self.rejected} rejetées."
+            head
+            % {
+                "source": self.source,
+                "rows": self.rows,
+                "created": self.created,
+                "updated": self.updated,
+                "unchanged": self.unchanged,
+                "rejected": self.rejected,
+            }
         ]
+
+        def word(key: str) -> str:
+            return str(_DETAIL_WORDS.get(key, key))
+
         for model, counts in self.details.items():
-            lines.append(f"  {model} : " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            counted = ", ".join(f"{word(k)} {v}" for k, v in counts.items())
+            lines.append(
+                "  " + _("%(model)s : %(counts)s") % {"model": word(model), "counts": counted}
+            )
         if self.to_prune:
-            verb = "à retirer" if self.dry_run else "retirées"
-            lines.append(f"  {len(self.to_prune)} {verb} (absentes du fichier, --prune).")
+            if self.dry_run:
+                pruned = _("%(count)s à retirer (absentes du fichier, --prune).")
+            else:
+                pruned = _("%(count)s retirées (absentes du fichier, --prune).")
+            lines.append("  " + pruned % {"count": len(self.to_prune)})
         if self.rejects_path:
-            lines.append(f"  Lignes rejetées copiées dans {self.rejects_path}")
+            lines.append(
+                "  " + _("Lignes rejetées copiées dans %(path)s") % {"path": self.rejects_path}
+            )
         return "\n".join(lines)
 
 
@@ -296,7 +352,7 @@ def _read_csv(data: bytes) -> Table:
     try:
         headers = next(reader)
     except StopIteration:
-        raise ImportError_("le fichier est vide") from None
+        raise ImportError_(_("le fichier est vide")) from None
     rows, lines = [], []
     for row in reader:
         if not any(cell.strip() for cell in row):
@@ -325,13 +381,15 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise ImportError_(f"classeur XLSX illisible ({exc.__class__.__name__})") from None
+        raise ImportError_(
+            _("classeur XLSX illisible (%(error)s)") % {"error": exc.__class__.__name__}
+        ) from None
     sheet = workbook.worksheets[0]
     rows_iter = sheet.iter_rows(values_only=True)
     try:
         headers = [_cell(v) for v in next(rows_iter)]
     except StopIteration:
-        raise ImportError_("la première feuille est vide") from None
+        raise ImportError_(_("la première feuille est vide")) from None
     rows, lines = [], []
     for number, values in enumerate(rows_iter, start=2):
         row = [_cell(v) for v in values]
@@ -346,7 +404,7 @@ def read_table(data: bytes, filename: str) -> Table:
     if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     if b"\x00" in data[:4096]:
-        raise ImportError_("format non reconnu : attendu CSV ou XLSX")
+        raise ImportError_(_("format non reconnu : attendu CSV ou XLSX"))
     return _read_csv(data)
 
 
@@ -479,9 +537,9 @@ def clean_url(value: str) -> tuple[str, str | None]:
         try:
             _url_validator(value)
         except ValidationError:
-            return "", "adresse web invalide"
+            return "", _("adresse web invalide")
     if len(value) > 300:
-        return "", "adresse web trop longue (300 caractères au plus)"
+        return "", _("adresse web trop longue (300 caractères au plus)")
     return value, None
 
 
@@ -492,7 +550,7 @@ def clean_email(value: str) -> tuple[str, str | None]:
         try:
             validate_email(value)
         except ValidationError:
-            return "", "adresse e-mail invalide"
+            return "", _("adresse e-mail invalide")
     return value.lower(), None
 
 
@@ -508,7 +566,7 @@ def clean_date(value: str) -> tuple[date | None, str | None]:
             return date(year, month, day), None
     except ValueError:
         pass
-    return None, "date invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA)"
+    return None, _("date invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
 
 
 class _Context:
@@ -530,20 +588,20 @@ class _Context:
         if code:
             found = self.communes.by_code(code)
             if not found:
-                errors.append(("code_commune", code, "code commune INSEE inconnu"))
+                errors.append(("code_commune", code, _("code commune INSEE inconnu")))
             return found
         if postal:
             found = self.communes.by_postal_name(postal, name)
             if not found:
                 reason = (
-                    "aucune commune de ce nom pour ce code postal"
+                    _("aucune commune de ce nom pour ce code postal")
                     if name
-                    else "code postal ambigu ou inconnu : préciser la commune"
+                    else _("code postal ambigu ou inconnu : préciser la commune")
                 )
                 errors.append(("code_postal", f"{postal} {name}".strip(), reason))
             return found
         if name:
-            errors.append(("commune", name, "indiquer aussi le code postal ou le code INSEE"))
+            errors.append(("commune", name, _("indiquer aussi le code postal ou le code INSEE")))
         return None
 
 
@@ -593,7 +651,9 @@ def _import_file(
     filename = filename or "import.csv"
     report = ImportReport(kind=kind, source=filename, dry_run=not apply)
     if kind not in COLUMNS:
-        report.fatal = f"type d'import inconnu « {kind} » (clusters ou members)"
+        report.fatal = _("type d'import inconnu « %(kind)s » (clusters ou members)") % {
+            "kind": kind
+        }
         return report
     try:
         table = read_table(data, filename)
@@ -603,17 +663,19 @@ def _import_file(
     columns = map_columns(kind, table.headers)
     missing = [c.name for c in COLUMNS[kind] if c.required and c.name not in columns]
     if kind == "members" and "siret" not in columns and "siren" not in columns:
-        missing.append("siret ou siren")
+        missing.append(_("siret ou siren"))
     if kind == "members" and not cluster and "cluster" not in columns:
-        missing.append("cluster (ou l'option --cluster)")
+        missing.append(_("cluster (ou l'option --cluster)"))
     if missing:
-        report.fatal = "colonnes obligatoires absentes : " + ", ".join(missing)
+        report.fatal = _("colonnes obligatoires absentes : %(columns)s") % {
+            "columns": ", ".join(missing)
+        }
         return report
     target = None
     if cluster:
         target = Cluster.objects.filter(slug=cluster).first()
         if target is None:
-            report.fatal = f"cluster « {cluster} » inconnu"
+            report.fatal = _("cluster « %(cluster)s » inconnu") % {"cluster": cluster}
             return report
 
     report.rows = len(table.rows)
@@ -693,13 +755,18 @@ class _BaseImport:
         self.new_documents: list[tuple] = []
 
     def _bar(self, total, desc):
-        return tqdm(total=total, desc=desc, unit=" lignes", disable=not self.progress, leave=False)
+        unit = " " + _("lignes")
+        return tqdm(total=total, desc=desc, unit=unit, disable=not self.progress, leave=False)
 
     def reject(self, index: int, errors: list[tuple[str, str, str]]) -> None:
+        """Record a rejected row; its reasons were translated when they were found."""
         line = self.table.lines[index]
         for column, value, reason in errors:
             self.report.errors.append(RowError(line, column, value, reason))
-        self.rejected.append((index, " ; ".join(f"{c} : {r}" if c else r for c, _v, r in errors)))
+        # The rejects file's reason column, e.g. "code_naf : format attendu 25.62A".
+        where = _("%(column)s : %(reason)s")
+        reasons = [where % {"column": c, "reason": r} if c else r for c, _v, r in errors]
+        self.rejected.append((index, pgettext("between rejection reasons", " ; ").join(reasons)))
 
 
 class _MembersImport(_BaseImport):
@@ -712,7 +779,7 @@ class _MembersImport(_BaseImport):
         seen: dict[tuple, int] = {}
         self.present_keys: set[tuple[int, str]] = set()  # (cluster pk, siren), rejects too
         naf_loaded = bool(ctx.naf)
-        bar = self._bar(len(table.rows), "Vérification")
+        bar = self._bar(len(table.rows), _("Vérification"))
         # Each row's stripped cells go into one dict in C (copy + update over zip);
         # ``get`` is its bound __getitem__: a per-cell Python closure cost more than the
         # checks themselves at 100,000 rows. Absent columns read as "".
@@ -743,7 +810,7 @@ class _MembersImport(_BaseImport):
                     errors.append(("siret", siret, reason))
                 elif siren and siren != siret[:9]:
                     errors.append(
-                        ("siren", siren, "ne correspond pas aux 9 premiers chiffres du SIRET")
+                        ("siren", siren, _("ne correspond pas aux 9 premiers chiffres du SIRET"))
                     )
                 siren = siren or siret[:9]
             elif siren:
@@ -751,26 +818,26 @@ class _MembersImport(_BaseImport):
                 if reason:
                     errors.append(("siren", siren, reason))
             else:
-                errors.append(("siret", "", "SIRET ou SIREN obligatoire"))
+                errors.append(("siret", "", _("SIRET ou SIREN obligatoire")))
             name = get("raison_sociale")
             if not name:
-                errors.append(("raison_sociale", "", "raison sociale obligatoire"))
+                errors.append(("raison_sociale", "", _("raison sociale obligatoire")))
             elif len(name) > 250:
-                errors.append(("raison_sociale", name[:40], "250 caractères au plus"))
+                errors.append(("raison_sociale", name[:40], _("250 caractères au plus")))
             naf = get("code_naf")
             naf_code = ""
             if naf:
                 naf_code = normalize_naf(naf)
                 if not naf_code:
-                    errors.append(("code_naf", naf, "format attendu 25.62A"))
+                    errors.append(("code_naf", naf, _("format attendu 25.62A")))
                 elif naf_code not in ctx.naf:
                     errors.append(
                         (
                             "code_naf",
                             naf,
-                            "code NAF absent de la nomenclature"
+                            _("code NAF absent de la nomenclature")
                             if naf_loaded
-                            else "nomenclature NAF non chargée (mapster reference load)",
+                            else _("nomenclature NAF non chargée (mapster reference load)"),
                         )
                     )
             band = get("tranche_effectif").upper()
@@ -778,7 +845,9 @@ class _MembersImport(_BaseImport):
                 if band.isdigit() and len(band) == 1:
                     band = "0" + band
                 if band not in HEADCOUNT_BANDS:
-                    errors.append(("tranche_effectif", band, "tranche d'effectif INSEE inconnue"))
+                    errors.append(
+                        ("tranche_effectif", band, _("tranche d'effectif INSEE inconnue"))
+                    )
             commune = ctx.commune(get, errors)
             website, err = clean_url(get("site_web"))
             if err:
@@ -791,7 +860,7 @@ class _MembersImport(_BaseImport):
                 role = _ROLES.get(normalize_name(get("role")))
                 if role is None:
                     errors.append(
-                        ("role", get("role"), "rôle inconnu (adhérent, fondateur, partenaire)")
+                        ("role", get("role"), _("rôle inconnu (adhérent, fondateur, partenaire)"))
                     )
             started, err = clean_date(get("date_adhesion"))
             if err:
@@ -803,7 +872,11 @@ class _MembersImport(_BaseImport):
                 cluster_pk = ctx.clusters.get(slug)
                 if cluster_pk is None:
                     errors.append(
-                        ("cluster", slug, "cluster inconnu" if slug else "cluster obligatoire")
+                        (
+                            "cluster",
+                            slug,
+                            _("cluster inconnu") if slug else _("cluster obligatoire"),
+                        )
                     )
             if cluster_pk is not None and siren and len(siren) == 9:
                 self.present_keys.add((cluster_pk, siren))
@@ -815,7 +888,7 @@ class _MembersImport(_BaseImport):
                         (
                             "siret" if siret else "siren",
                             siret or siren,
-                            f"doublon de la ligne {first}",
+                            _("doublon de la ligne %(line)s") % {"line": first},
                         )
                     )
                 else:
@@ -871,21 +944,27 @@ class _MembersImport(_BaseImport):
         # columns want them: a new row's values are copied as they are, in C.
         company_values = operator.itemgetter(*self.COMPANY_FIELDS)
         company_extra = {"provenance": Provenance.IMPORT, "provenance_detail": source}
+        # Change lines in the active language, looked up once for the whole file.
+        added_line = _("+ entreprise %(siren)s %(name)s")
+        changed_line = _("~ entreprise %(siren)s : %(fields)s")
         for siren, row in by_siren.items():
             stored = existing.get(siren)
             if stored is None:
                 new = dict(zip(self.COMPANY_FIELDS, company_values(row), strict=True), siren=siren)
                 new.update(company_extra)
                 new_companies.append(new)
-                if len(report.changes) < report.MAX_CHANGES:  # skip 100,000 f-strings
-                    report.change(f"+ entreprise {siren} {row['name']}")
+                if len(report.changes) < report.MAX_CHANGES:  # skip 100,000 formattings
+                    report.change(added_line % {"siren": siren, "name": row["name"]})
                 continue
             current = dict(zip(self.COMPANY_FIELDS, stored[1:], strict=True))
             diff = self._merge(current, row, self.COMPANY_FIELDS)
             if diff:
                 changed_companies.append({"id": stored[0], **current, **diff})
                 company_changed.add(siren)
-                report.change(f"~ entreprise {siren} : " + ", ".join(sorted(diff)))
+                if len(report.changes) < report.MAX_CHANGES:
+                    report.change(
+                        changed_line % {"siren": siren, "fields": ", ".join(sorted(diff))}
+                    )
         report.count("entreprises", "créées", len(new_companies))
         report.count("entreprises", "modifiées", len(changed_companies))
 
@@ -1027,7 +1106,10 @@ class _MembersImport(_BaseImport):
                 for key, (pk, *_rest) in existing_m.items()
                 if key not in self.present_keys
             ]
-            report.to_prune = [f"adhésion de {siren} au cluster {c}" for (_pk, (c, siren)) in gone]
+            leaving = _("adhésion de %(siren)s au cluster %(cluster)s")
+            report.to_prune = [
+                leaving % {"siren": siren, "cluster": c} for (_pk, (c, siren)) in gone
+            ]
             for line in report.to_prune[: report.MAX_CHANGES]:
                 report.change("- " + line)
             if apply:
@@ -1063,7 +1145,7 @@ class _ClustersImport(_BaseImport):
             errors = []
             name = get("nom")
             if not name:
-                errors.append(("nom", "", "nom obligatoire"))
+                errors.append(("nom", "", _("nom obligatoire")))
             slug = slugify(get("identifiant") or name)[:120]
             if slug:
                 self.present_slugs.add(slug)
@@ -1071,7 +1153,7 @@ class _ClustersImport(_BaseImport):
             if get("type"):
                 kind = _CLUSTER_KINDS.get(normalize_name(get("type")))
                 if kind is None:
-                    errors.append(("type", get("type"), "type inconnu"))
+                    errors.append(("type", get("type"), _("type inconnu")))
             siren = clean_digits(get("siren"))
             if siren:
                 reason = siren_error(siren)
@@ -1085,27 +1167,33 @@ class _ClustersImport(_BaseImport):
             if get("filiere"):
                 filiere = ctx.filieres.get(normalize_name(get("filiere")))
                 if filiere is None:
-                    errors.append(("filiere", get("filiere"), "filière inconnue"))
+                    errors.append(("filiere", get("filiere"), _("filière inconnue")))
             labels = [c.strip() for c in re.split(r"[|;,]", get("labels")) if c.strip()]
             unknown = [c for c in labels if c not in LABELS]
             if unknown:
-                errors.append(("labels", ", ".join(unknown), "label inconnu"))
+                errors.append(("labels", ", ".join(unknown), _("label inconnu")))
             declared = None
             if get("adherents_declares"):
                 if get("adherents_declares").isdigit():
                     declared = int(get("adherents_declares"))
                 else:
                     errors.append(
-                        ("adherents_declares", get("adherents_declares"), "nombre entier attendu")
+                        (
+                            "adherents_declares",
+                            get("adherents_declares"),
+                            _("nombre entier attendu"),
+                        )
                     )
             contact_email, err = clean_email(get("contact_email"))
             if err:
                 errors.append(("contact_email", get("contact_email"), err))
             if contact_email and not get("contact_nom"):
-                errors.append(("contact_nom", "", "nom du contact obligatoire avec son e-mail"))
+                errors.append(("contact_nom", "", _("nom du contact obligatoire avec son e-mail")))
             if not errors:
                 if slug in seen:
-                    errors.append(("nom", name, f"doublon de la ligne {seen[slug]}"))
+                    errors.append(
+                        ("nom", name, _("doublon de la ligne %(line)s") % {"line": seen[slug]})
+                    )
                 else:
                     seen[slug] = table.lines[i]
             if errors:
@@ -1139,6 +1227,8 @@ class _ClustersImport(_BaseImport):
         existing = {c.slug: c for c in Cluster.objects.all()}
         by_siren = {c.siren: c for c in existing.values() if c.siren}
         regions = dict(Commune.objects.values_list("code", "region_id"))
+        added_line = _("+ cluster %(slug)s %(name)s")
+        changed_line = _("~ cluster %(slug)s : %(fields)s")
         for row in self.valid:
             cluster = (by_siren.get(row["siren"]) if row["siren"] else None) or existing.get(
                 row["slug"]
@@ -1146,7 +1236,7 @@ class _ClustersImport(_BaseImport):
             if cluster is None:
                 report.created += 1
                 report.count("clusters", "créés")
-                report.change(f"+ cluster {row['slug']} {row['name']}")
+                report.change(added_line % {"slug": row["slug"], "name": row["name"]})
                 if not apply:
                     continue
                 cluster = Cluster(slug=row["slug"], provenance=Provenance.IMPORT)
@@ -1168,9 +1258,8 @@ class _ClustersImport(_BaseImport):
                     continue
                 report.updated += 1
                 report.count("clusters", "modifiés")
-                report.change(
-                    f"~ cluster {cluster.slug} : " + ", ".join(sorted(diff) or ["contact"])
-                )
+                fields = ", ".join(sorted(diff) or ["contact"])
+                report.change(changed_line % {"slug": cluster.slug, "fields": fields})
                 if not apply:
                     continue
             for name, value in diff.items():
@@ -1193,7 +1282,8 @@ class _ClustersImport(_BaseImport):
                 for slug, c in existing.items()
                 if slug not in self.present_slugs and c.provenance == Provenance.IMPORT
             ]
-            report.to_prune = [f"cluster {c.slug}" for c in gone]
+            leaving = _("cluster %(slug)s")
+            report.to_prune = [leaving % {"slug": c.slug} for c in gone]
             for line in report.to_prune[: report.MAX_CHANGES]:
                 report.change("- " + line)
             if apply:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import duckdb
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyproj import Transformer
 
 from activities.models import NafCode
@@ -133,15 +135,47 @@ class SireneReport:
     changes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        mode = "Simulation (--apply pour écrire)" if self.dry_run else "Enrichissement SIRENE"
-        detail = ", ".join(f"{k} {v}" for k, v in sorted(self.fields.items())) or "aucun champ"
-        return (
-            f"{mode} : {self.matched} établissements trouvés sur {self.members} recherchés "
-            f"({self.not_found} absents du fichier) ; {self.establishments_updated} "
-            f"établissements et {self.companies_updated} entreprises modifiés, "
-            f"{self.establishments_created} sièges ajoutés, {self.closed} fermés. "
-            f"Champs : {detail}."
+        """The report in the active language (French on the command line)."""
+        if self.dry_run:
+            text = _(
+                "Simulation (--apply pour écrire) : %(matched)s établissements trouvés sur "
+                "%(members)s recherchés (%(not_found)s absents du fichier) ; "
+                "%(establishments)s établissements et %(companies)s entreprises modifiés, "
+                "%(created)s sièges ajoutés, %(closed)s fermés. Champs : %(fields)s."
+            )
+        else:
+            text = _(
+                "Enrichissement SIRENE : %(matched)s établissements trouvés sur "
+                "%(members)s recherchés (%(not_found)s absents du fichier) ; "
+                "%(establishments)s établissements et %(companies)s entreprises modifiés, "
+                "%(created)s sièges ajoutés, %(closed)s fermés. Champs : %(fields)s."
+            )
+        fields = ", ".join(f"{_field_label(k)} {v}" for k, v in sorted(self.fields.items())) or _(
+            "aucun champ"
         )
+        return text % {
+            "matched": self.matched,
+            "members": self.members,
+            "not_found": self.not_found,
+            "establishments": self.establishments_updated,
+            "companies": self.companies_updated,
+            "created": self.establishments_created,
+            "closed": self.closed,
+            "fields": fields,
+        }
+
+
+# The model part of SireneReport.fields' keys ("établissement.naf_id"), which stay French
+# (they are data) and are translated when the summary is written.
+_FIELD_MODELS = {
+    "établissement": gettext_lazy("établissement"),
+    "entreprise": gettext_lazy("entreprise"),
+}
+
+
+def _field_label(key: str) -> str:
+    model, dot, name = key.partition(".")
+    return f"{_FIELD_MODELS.get(model, model)}{dot}{name}"
 
 
 def _source(path: Path) -> str:
@@ -267,7 +301,7 @@ def _csv_header(path: Path) -> tuple[list[str], str]:
         with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
             line = handle.readline()
     except (OSError, UnicodeDecodeError) as exc:
-        raise SireneError(f"fichier SIRENE illisible : {exc}") from None
+        raise _unreadable(exc) from None
     delimiter = max(",;\t|", key=line.count)
     names = next(csv.reader([line], delimiter=delimiter), [])
     return [name.strip() for name in names], delimiter
@@ -281,7 +315,7 @@ def _source(path: Path) -> tuple[str, set[str]]:
         return source, {c for (c,) in _describe(source)}
     names, delimiter = _csv_header(path)
     if len(set(names)) != len(names) or not all(names):
-        raise SireneError("en-tête SIRENE illisible : noms de colonnes vides ou répétés")
+        raise SireneError(_("en-tête SIRENE illisible : noms de colonnes vides ou répétés"))
     # Every column as text: codes such as 01053 or 0001 must keep their leading zeros.
     columns = ", ".join("'{}': 'VARCHAR'".format(n.replace("'", "''")) for n in names)
     source = (
@@ -296,7 +330,11 @@ def _describe(source: str) -> list[tuple]:
         con = connect()
         return con.execute(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {source})").fetchall()
     except duckdb.Error as exc:
-        raise SireneError(f"fichier SIRENE illisible : {exc}") from None
+        raise _unreadable(exc) from None
+
+
+def _unreadable(exc: Exception) -> SireneError:
+    return SireneError(_("fichier SIRENE illisible : %(error)s") % {"error": exc})
 
 
 def _scan(source: str, con) -> None:
@@ -325,9 +363,9 @@ def _scan(source: str, con) -> None:
             # One row per SIRET (the last), as a dict keyed by SIRET would keep.
             "QUALIFY row_number() OVER (PARTITION BY siret ORDER BY rid DESC) = 1"
         )
-    except duckdb.Error as exc:
-        raise SireneError(f"fichier SIRENE illisible : {exc}") from None
     finally:
+        # A duckdb.Error goes back to enrich(), which words it in the caller's language:
+        # this thread does not share the caller's active translation.
         con.execute("RESET disabled_optimizers")
 
 
@@ -421,13 +459,15 @@ def _diff_query(fields, changed: dict[str, str], source: str) -> str:
 def enrich(path, *, apply: bool = False, progress: bool = False) -> SireneReport:
     path = Path(path)
     if not path.exists():
-        raise SireneError(f"fichier introuvable : {path}")
+        raise SireneError(_("fichier introuvable : %(path)s") % {"path": path})
     report = SireneReport(dry_run=not apply)
     started = time.perf_counter()
     source, columns = _source(path)
     missing = [c for c in USED if c not in columns]
     if missing:
-        raise SireneError("colonnes SIRENE absentes : " + ", ".join(missing))
+        raise SireneError(
+            _("colonnes SIRENE absentes : %(columns)s") % {"columns": ", ".join(missing)}
+        )
     con = connect()
     report.members = _member_keys(con)
     # DuckDB releases the GIL while it scans: the members' current values, communes and
@@ -445,6 +485,8 @@ def enrich(path, *, apply: bool = False, progress: bool = False) -> SireneReport
             raise
         finally:
             scanning_error = scanning.exception()
+    if isinstance(scanning_error, duckdb.Error):
+        raise _unreadable(scanning_error) from None
     if scanning_error:
         raise scanning_error
     report.scanned_seconds = time.perf_counter() - started
@@ -469,11 +511,12 @@ def enrich(path, *, apply: bool = False, progress: bool = False) -> SireneReport
         "SELECT count(*) FROM est_diff WHERE ch_active AND NOT active"
     ).fetchall()[0]
     flag_list = ", ".join(f"ch_{f}" for f in EST_FIELDS)
+    changed_line = _("~ %(siret)s : %(fields)s")
     for row in con.execute(
         f"SELECT e.siret, {flag_list} FROM est_diff d JOIN stored_est e ON e.id = d.id LIMIT 200"
     ).fetchall():
         fields = sorted(f for f, flag in zip(EST_FIELDS, row[1:], strict=True) if flag)
-        report.changes.append(f"~ {row[0]} : " + ", ".join(fields))
+        report.changes.append(changed_line % {"siret": row[0], "fields": ", ".join(fields)})
 
     # Companies: from their head office, or from the one found for a SIREN-only member.
     con.execute(

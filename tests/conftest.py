@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 # The README's commands point MAPSTER_REFERENCE_DIR at ../shared/reference; the
@@ -21,3 +22,16 @@ pytest_plugins = [
 def _var_dir(settings, tmp_path_factory):
     # Uploads, rejects and reports go to a throw-away folder, never to the project's var/.
     settings.VAR_DIR = tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language, French.
+
+    A request through the test client activates its language on this thread and
+    nothing turns it off, so an English request would leave the tests that follow (or
+    the rest of its own test) making their messages in English.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()

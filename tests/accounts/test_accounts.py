@@ -90,6 +90,30 @@ def test_revoked_token_gets_401_with_reason(client):
     assert response.json()["detail"] == "Ce jeton d'API a été révoqué."
 
 
+def test_api_token_errors_follow_accept_language_and_are_french_without_it(client):
+    bad = {"Authorization": "Bearer mst_nothing-like-this"}
+    english = client.get("/api/v1/clusters", headers={**bad, "Accept-Language": "en-GB,en;q=0.8"})
+    assert english.status_code == 401
+    assert english.json()["detail"] == "Unknown API token."
+    assert english["Content-Language"] == "en"
+    assert "Accept-Language" in english["Vary"]
+    french = client.get("/api/v1/clusters", headers=bad)
+    assert french.json()["detail"] == "Jeton d'API inconnu."
+    assert french["Content-Language"] == "fr"
+    # A language the site does not speak falls back to French, as does a refused one.
+    for header in ("de-DE,de;q=0.9", "en;q=0"):
+        response = client.get("/api/v1/clusters", headers={**bad, "Accept-Language": header})
+        assert response.json()["detail"] == "Jeton d'API inconnu."
+    write = client.patch(
+        "/api/v1/clusters/x", {}, content_type="application/json", headers={"Accept-Language": "en"}
+    )
+    assert write.status_code == 401
+    assert write.json()["detail"] == (
+        "Authentication required: header “Authorization: Bearer <token>” "
+        "(tokens are created on /compte/)."
+    )
+
+
 def test_user_cannot_revoke_someone_elses_token(client):
     token, _raw = ApiToken.issue(UserFactory(), "x")
     client.force_login(UserFactory())

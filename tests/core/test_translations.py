@@ -177,3 +177,26 @@ def test_crosstab_labels_follow_the_chosen_language(client, small_survey, settin
     assert "nombre d&#x27;adhérents" in french and "100 à 249 adhérents" in french
     assert "number of members" in english and "100 to 249 members" in english
     assert "Break down a question" in english
+
+
+@pytest.mark.django_db
+def test_api_follows_accept_language_not_the_site_language_cookie(client, personas, settings):
+    body = {"slug": "neuf", "name": "Nouveau", "commune": "99999"}
+    headers = personas["operator"].headers
+
+    def create(**extra):
+        response = client.post(
+            "/api/v1/clusters", body, content_type="application/json", headers=headers | extra
+        )
+        assert response.status_code == 422
+        return response.json()["detail"]
+
+    assert create(**{"Accept-Language": "en"}) == "Commune “99999” is unknown (field commune)."
+    assert create() == "Commune inconnu(e) : « 99999 » (champ commune)."
+    # The switch's cookie is for pages: a program's answer depends on its headers only.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert create() == "Commune inconnu(e) : « 99999 » (champ commune)."
+    # And pages still ignore Accept-Language: only the cookie turns them English.
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert page["Content-Language"] == "fr"

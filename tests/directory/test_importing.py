@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from core import search
@@ -353,6 +354,91 @@ def test_command_is_a_dry_run_unless_apply(import_reference, tmp_path, capsys):
     assert Company.objects.count() == 1
     with pytest.raises(CommandError, match="inconnu"):
         call_command("directory", "import", str(path), "--kind", "members", "--cluster", "nope")
+
+
+# --- languages ---------------------------------------------------------------------------
+
+
+def test_reasons_changes_and_summary_are_in_the_active_language(import_reference, tmp_path):
+    path = write(tmp_path, members_csv([row(1), row(2, siret="12345678901234"), row(1)]))
+    with translation.override("en"):
+        report = run(path)
+        summary = report.summary()
+        shown = [str(e) for e in report.errors]
+    assert [(e.line, e.column, e.reason) for e in report.errors] == [
+        (3, "siret", "invalid SIRET check digit"),
+        (4, "siret", "duplicate of row 2"),
+    ]
+    assert shown[0] == "row 3, column “siret” ('12345678901234'): invalid SIRET check digit"
+    assert report.changes[0] == f"+ company {make_siret(1)[:9]} Entreprise 1"
+    assert summary.splitlines() == [
+        "Dry run (nothing is written; --apply to import) of adherents.csv: 3 rows, "
+        "1 created, 0 updated, 0 unchanged, 2 rejected.",
+        "  companies: created 1, updated 0",
+        "  establishments: created 1, updated 0",
+        "  memberships: created 1, updated 0",
+        f"  Rejected rows copied to {tmp_path / 'adherents.rejets.csv'}",
+    ]
+    # Without an active language, as on the command line: French, as before.
+    report = run(path)
+    assert report.errors[1].reason == "doublon de la ligne 2"
+    assert report.summary().startswith(
+        "Simulation (rien n'est écrit ; --apply pour importer) de adherents.csv : 3 lignes, "
+        "1 créées, 0 modifiées, 0 inchangées, 2 rejetées.\n  entreprises : créées 1, modifiées 0"
+    )
+
+
+def test_valid_rows_cost_no_translation_lookup(import_reference, tmp_path, monkeypatch):
+    import directory.identifiers
+    import directory.importing
+
+    calls = []
+
+    def counting(gettext):
+        def wrapper(message):
+            calls.append(message)
+            return gettext(message)
+
+        return wrapper
+
+    for module in (directory.importing, directory.identifiers):
+        monkeypatch.setattr(module, "_", counting(module._))
+    counts = []
+    for n in (5, 50):
+        calls.clear()
+        run(write(tmp_path, members_csv([row(i) for i in range(1, n + 1)])), apply=True)
+        counts.append(len(calls))
+    # A few look-ups per import (progress bar, change-line patterns), none per row.
+    assert counts[0] == counts[1] < 10
+    calls.clear()
+    run(write(tmp_path, members_csv([row(1), row(2, siret="12345678901234")])))
+    assert "clé de contrôle du SIRET invalide" in calls
+
+
+def test_fatal_errors_are_in_the_active_language(import_reference, tmp_path):
+    with translation.override("en"):
+        missing = run(write(tmp_path, b"ville;adresse\nA;B\n"))
+        summary = missing.summary()
+        unknown = run(write(tmp_path, members_csv([row(1)])), cluster="nope")
+        empty = run(write(tmp_path, b"", "vide.csv"))
+    assert missing.fatal == "required columns missing: raison_sociale, siret or siren"
+    assert summary == "Import impossible: required columns missing: raison_sociale, siret or siren"
+    assert unknown.fatal == "unknown cluster “nope”"
+    assert empty.fatal == "the file is empty"
+
+
+def test_command_output_stays_french_when_the_caller_is_in_english(
+    import_reference, tmp_path, capsys
+):
+    path = write(tmp_path, members_csv([row(1), row(2, siret="12345678901234")]))
+    with translation.override("en"):
+        call_command("directory", "import", str(path), "--kind", "members", "--cluster", "aero-sud")
+        assert translation.get_language() == "en"
+    out, err = capsys.readouterr()
+    assert "Simulation (rien n'est écrit ; --apply pour importer) de adherents.csv" in out
+    assert "  + entreprise " in out
+    assert "rejet ligne 3, colonne « siret » ('12345678901234') : clé de contrôle du SIRET" in err
+    assert "check digit" not in err and "Dry run" not in out
 
 
 # --- clusters ----------------------------------------------------------------------------

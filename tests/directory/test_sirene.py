@@ -5,6 +5,7 @@ import csv
 import duckdb
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from directory.identifiers import siren_error, siret_error
 from directory.models import Company, Establishment
@@ -121,6 +122,49 @@ def test_stock_without_the_needed_columns_is_refused(member, tmp_path):
         enrich(path)
     with pytest.raises(CommandError, match="introuvable"):
         call_command("sirene", "enrich", str(tmp_path / "missing.csv"))
+
+
+def test_summary_and_errors_follow_the_active_language(member, tmp_path):
+    path = write_stock(tmp_path / "stock.csv", [stock_row(member.siret)])
+    broken = tmp_path / "broken.csv"
+    broken.write_text(",".join(STOCK_COLUMNS) + '\n"' + make_siret(1) + ",2\n")
+    with translation.override("en"):
+        report = enrich(path)
+        summary = report.summary()
+        with pytest.raises(
+            SireneError, match="^SIRENE columns missing: siren, etablissementSiege, "
+        ):
+            enrich(_without_columns(tmp_path))
+        # Read on DuckDB's own thread, and still worded in the caller's language.
+        with pytest.raises(SireneError, match="^unreadable SIRENE file: "):
+            enrich(broken)
+    assert summary.startswith(
+        "Dry run (--apply to write): 1 establishments found out of 1 looked for "
+        "(0 not in the file); 1 establishments and 1 companies updated, 0 head offices added"
+    )
+    assert "establishment.naf_id 1" in summary and "établissement" not in summary
+    assert report.changes[0].startswith(f"~ {member.siret}: ")
+    assert report.fields["établissement.naf_id"] == 1
+    assert (
+        enrich(path)
+        .summary()
+        .startswith("Simulation (--apply pour écrire) : 1 établissements trouvés sur 1 recherchés")
+    )
+
+
+def _without_columns(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("siret,foo\n1,2\n")
+    return path
+
+
+def test_command_output_stays_french_when_the_caller_is_in_english(member, tmp_path, capsys):
+    path = write_stock(tmp_path / "stock.csv", [stock_row(member.siret)])
+    with translation.override("en"):
+        call_command("sirene", "enrich", str(path))
+    out = capsys.readouterr().out
+    assert "Simulation (--apply pour écrire) : 1 établissements trouvés" in out
+    assert "établissement.naf_id 1" in out and f"  ~ {member.siret} : " in out
 
 
 @pytest.mark.parametrize("parquet", [False, True])

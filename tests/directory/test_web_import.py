@@ -187,3 +187,29 @@ def test_a_new_upload_purges_files_past_the_retention(client, manager, settings)
     client.force_login(manager)
     upload(client, members_file(GOOD))
     assert not stale.exists()
+
+
+def test_english_visitor_sees_rejection_reasons_changes_and_summary_in_english(
+    client, manager, settings
+):
+    client.force_login(manager)
+    duplicate = GOOD[0]
+    french = upload(client, members_file(GOOD + [BAD, duplicate])).content.decode()
+    assert "clé de contrôle du SIRET invalide" in french
+    assert "doublon de la ligne 2" in french
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = upload(client, members_file(GOOD + [BAD, duplicate]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "rows read" in html and "rejected" in html and "to create" in html
+    assert "<td>invalid SIRET check digit</td>" in html
+    assert "<td>duplicate of row 2</td>" in html
+    assert f"<li>+ company {GOOD[1][0][:9]} Composites du Sud</li>" in html
+    for french_text in ("clé de contrôle", "doublon", "+ entreprise", "lignes lues"):
+        assert french_text not in html
+    # The rejects file to fix and upload again gives its reasons in English too.
+    rejects = client.get(f"/annuaire/import/{token_of(response)}/rejets/")
+    text = b"".join(rejects.streaming_content).decode("utf-8-sig")
+    assert "siret: invalid SIRET check digit" in text
+    assert "siret: duplicate of row 2" in text

@@ -4,7 +4,7 @@ and `mapster directory template --kind … --format csv|xlsx OUT`."""
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from directory import importing
 
@@ -30,6 +30,8 @@ class Command(BaseCommand):
         poles = sub.add_parser("poles", help="charger les pôles de compétitivité du référentiel")
         poles.add_argument("--reference-dir", help="remplace MAPSTER_REFERENCE_DIR")
 
+    # Reports come out in the default language, French, whoever calls the command.
+    @no_translations
     def handle(self, *args, action, **options):
         if action == "poles":
             from directory.poles import load_poles

@@ -2,7 +2,7 @@
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from directory import sirene
 
@@ -23,6 +23,8 @@ class Command(BaseCommand):
         synth.add_argument("--parquet", action="store_true")
         synth.add_argument("--seed", type=int, default=2020)
 
+    # Reports come out in the default language, French, whoever calls the command.
+    @no_translations
     def handle(self, *args, action, **options):
         started = time.perf_counter()
         try:
