@@ -569,6 +569,10 @@ def clean_date(value: str) -> tuple[date | None, str | None]:
     return None, _("date invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
 
 
+# INSEE code prefixes of the collectivités d'outre-mer, which the reference leaves out.
+_COM_PREFIXES = frozenset({"975", "977", "978", "984", "986", "987", "988", "989"})
+
+
 class _Context:
     """Reference look-ups loaded once per import."""
 
@@ -588,7 +592,14 @@ class _Context:
         if code:
             found = self.communes.by_code(code)
             if not found:
-                errors.append(("code_commune", code, _("code commune INSEE inconnu")))
+                # The reference leaves out the collectivités d'outre-mer (975 to 989):
+                # say so rather than call a real commune unknown.
+                reason = (
+                    _("commune d'une collectivité d'outre-mer (975 à 989), hors du référentiel")
+                    if code[:3] in _COM_PREFIXES and len(code) == 5
+                    else _("code commune INSEE inconnu")
+                )
+                errors.append(("code_commune", code, reason))
             return found
         if postal:
             found = self.communes.by_postal_name(postal, name)

@@ -133,6 +133,18 @@ def test_import_outside_a_transaction_writes_consistent_rows_and_restores_key_ch
     assert membership.establishment.commune_id is None
 
 
+def test_commune_of_an_overseas_collectivity_is_named_as_such_not_unknown(
+    import_reference, tmp_path
+):
+    rows = [row(1, code_commune="98818"), row(2, code_commune="97999")]
+    report = run(write(tmp_path, members_csv(rows)))
+    reasons = {e.value: e.reason for e in report.errors}
+    assert reasons["98818"] == (
+        "commune d'une collectivité d'outre-mer (975 à 989), hors du référentiel"
+    )
+    assert reasons["97999"] == "code commune INSEE inconnu"
+
+
 def test_importing_the_same_file_twice_changes_nothing(import_reference, tmp_path):
     path = write(tmp_path, members_csv([row(1), row(2), row(3)]))
     run(path, apply=True)
