@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db.models import Count
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -45,7 +46,8 @@ def naf_codes(request, filters: Query[NafFilter]):
 @router.get("/naf/{code}", response=NafOut, summary="One NAF code (e.g. 30.30Z, 30.3, C)")
 def naf_code(request, code: Text):
     return first_or_404(
-        NafCode.objects.filter(code=code.strip().upper()), f"Unknown NAF code {code!r}."
+        NafCode.objects.filter(code=code.strip().upper()),
+        _("Code NAF inconnu : « %(code)s ».") % {"code": code},
     )
 
 
@@ -67,5 +69,5 @@ def filieres(request):
 def filiere(request, slug: Text):
     return first_or_404(
         Filiere.objects.annotate(n_naf=Count("naf_codes")).filter(slug=slug),
-        f"Unknown filière {slug!r}.",
+        _("Filière inconnue : « %(slug)s ».") % {"slug": slug},
     )

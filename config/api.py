@@ -4,6 +4,7 @@ Every error is JSON with a `detail` reason; no request may end in a 500.
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -21,13 +22,13 @@ api = NinjaAPI(
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+    return api.create_response(request, {"detail": str(exc) or _("Introuvable.")}, status=404)
 
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     return api.create_response(
-        request, {"detail": "Invalid request.", "errors": exc.errors}, status=422
+        request, {"detail": _("Requête invalide."), "errors": exc.errors}, status=422
     )
 
 

@@ -7,6 +7,7 @@ INSEE codes; a commune's former code answers with today's commune.
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
@@ -159,7 +160,7 @@ def regions(request):
 def region(request, code: Text):
     return first_or_404(
         Region.objects.annotate(n_departements=Count("departements")).filter(code=code),
-        f"Unknown région code {code!r}.",
+        _("Code région inconnu : « %(code)s ».") % {"code": code},
     )
 
 
@@ -179,7 +180,8 @@ def departements(request, filters: Query[DepartementFilter]):
 @router.get("/departements/{code}", response=DepartementOut, summary="One département")
 def departement(request, code: Text):
     return first_or_404(
-        Departement.objects.filter(code=code.upper()), f"Unknown département code {code!r}."
+        Departement.objects.filter(code=code.upper()),
+        _("Code département inconnu : « %(code)s ».") % {"code": code},
     )
 
 
@@ -207,7 +209,7 @@ def epcis(request, filters: Query[EpciFilter]):
 def epci(request, siren: Text):
     return first_or_404(
         EPCI.objects.annotate(n_communes=Count("communes")).filter(siren=siren),
-        f"Unknown EPCI SIREN {siren!r}.",
+        _("SIREN d'EPCI inconnu : « %(siren)s ».") % {"siren": siren},
     )
 
 
@@ -239,7 +241,7 @@ def communes(request, filters: Query[CommuneFilter]):
 def commune(request, code: Text):
     c = resolve_commune(code)
     if c is None:
-        raise Http404(f"Unknown commune code {code!r}.")
+        raise Http404(_("Code commune inconnu : « %(code)s ».") % {"code": code})
     return c
 
 
@@ -253,7 +255,7 @@ def zones_emploi(request):
 def zone_emploi(request, code: Text):
     return first_or_404(
         ZoneEmploi.objects.annotate(n_communes=Count("communes")).filter(code=code),
-        f"Unknown zone d'emploi code {code!r}.",
+        _("Code de zone d'emploi inconnu : « %(code)s ».") % {"code": code},
     )
 
 
@@ -285,4 +287,4 @@ def territoires(request, filters: Query[TerritoireFilter]):
 )
 def territoire(request, slug: Text):
     t = TerritoireIndustrie.objects.annotate(n_communes=Count("communes")).filter(slug=slug)
-    return first_or_404(t, f"Unknown Territoire d'industrie {slug!r}.")
+    return first_or_404(t, _("Territoire d'industrie inconnu : « %(slug)s ».") % {"slug": slug})

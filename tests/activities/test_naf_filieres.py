@@ -91,7 +91,7 @@ def test_naf_api_filters_by_level_and_parent(client, reference):
     assert by_filiere["count"] == NafCode.objects.filter(filiere="optique-photonique-laser").count()
     response = client.get("/api/v1/naf/99.99Q")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Unknown NAF code '99.99Q'."}
+    assert response.json() == {"detail": "Code NAF inconnu : « 99.99Q »."}
     assert client.get("/api/v1/naf?level=9").status_code == 422
 
 

@@ -22,7 +22,9 @@ def test_regions_list_gives_the_18_regions_with_a_count(client):
 
 def test_region_detail_and_unknown_region(client):
     assert get(client, "/api/v1/regions/11")["name"] == "Île-de-France"
-    assert get(client, "/api/v1/regions/99", 404) == {"detail": "Unknown région code '99'."}
+    assert get(client, "/api/v1/regions/99", 404) == {"detail": "Code région inconnu : « 99 »."}
+    english = client.get("/api/v1/regions/99", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json() == {"detail": "Unknown région code '99'."}
 
 
 def test_departements_paginate_and_filter_by_region(client):
@@ -70,7 +72,9 @@ def test_commune_detail_accepts_former_codes(client):
     assert toulouse["lat"] is not None
     dunkerque = get(client, "/api/v1/communes/59183")
     assert "aa-dunkerque-flandre-2023-2027" in dunkerque["territoires_industrie"]
-    assert get(client, "/api/v1/communes/99999", 404) == {"detail": "Unknown commune code '99999'."}
+    assert get(client, "/api/v1/communes/99999", 404) == {
+        "detail": "Code commune inconnu : « 99999 »."
+    }
 
 
 def test_zones_emploi_list_and_detail(client):
@@ -116,7 +120,9 @@ def test_invalid_pagination_is_a_422_json(client):
 )
 def test_malformed_input_is_a_422_json_not_a_500(client, url):
     data = get(client, url, 422)
-    assert data["detail"] == "Invalid request."
+    assert data["detail"] == "Requête invalide."
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"] == "Invalid request."
 
 
 def test_page_size_is_capped(client):
